@@ -1,0 +1,20 @@
+//! Building blocks shared by the pages.
+
+mod error_summary;
+mod layout;
+mod password_field;
+
+pub use error_summary::{ErrorSummary, FieldError};
+pub use layout::{SiteFooter, SiteHeader, SkipLink};
+pub use password_field::PasswordField;
+
+use leptos::prelude::*;
+
+/// `true` once the page runs in the browser with WASM (never during SSR and
+/// never without JavaScript). Enhancements that need script render behind it,
+/// so the server HTML and the first client render always agree.
+pub fn use_enhanced() -> ReadSignal<bool> {
+    let (enhanced, set_enhanced) = signal(false);
+    Effect::new(move |_| set_enhanced.set(true));
+    enhanced
+}

@@ -1,0 +1,65 @@
+use leptos::prelude::*;
+
+use super::use_enhanced;
+
+/// A labelled password input. With JavaScript a "Pokaż hasło" toggle appears;
+/// without it, the plain field works as it is.
+#[component]
+pub fn PasswordField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    /// The problem with this field, shown at it (its element is `{id}-error`).
+    #[prop(into)]
+    message: Signal<Option<&'static str>>,
+    /// The element that explains the field's problem, when it is part of one
+    /// (its own message, or a message standing at another field).
+    #[prop(into)]
+    described_by: Signal<Option<&'static str>>,
+) -> impl IntoView {
+    let enhanced = use_enhanced();
+    let (shown, set_shown) = signal(false);
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label class="field__label" for=id>{label}</label>
+            {move || {
+                message
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field__error" id=error_id.clone()>
+                                <span class="visually-hidden">"Błąd: "</span>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <div class="password-field">
+                <input
+                    class="field__input"
+                    id=id
+                    name=name
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete=autocomplete
+                    spellcheck="false"
+                    autocapitalize="none"
+                    aria-invalid=move || described_by.get().map(|_| "true")
+                    aria-describedby=move || described_by.get()
+                />
+                <Show when=move || enhanced.get()>
+                    <button
+                        type="button"
+                        class="button button--secondary password-field__toggle"
+                        aria-controls=id
+                        aria-pressed=move || if shown.get() { "true" } else { "false" }
+                        on:click=move |_| set_shown.update(|s| *s = !*s)
+                    >
+                        "Pokaż hasło"
+                    </button>
+                </Show>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors that reach the person. Each ends as a clear Polish message; what
+//! went wrong technically is logged by the back end, never shown.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// The error of a server function that needs a signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("a step of the sign-in is pending")]
+    StepPending { path: String },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The message for the person.
+    pub fn message(&self) -> &'static str {
+        match self {
+            AppError::NotSignedIn => "Twoja sesja wygasła lub nie jesteś zalogowany. Zaloguj się ponownie.",
+            AppError::StepPending { .. } => "Najpierw dokończ logowanie.",
+            AppError::Unavailable => UNAVAILABLE,
+            AppError::Transport(_) => TRANSPORT,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+pub const UNAVAILABLE: &str =
+    "Usługa jest chwilowo niedostępna. Spróbuj ponownie za kilka minut.";
+pub const TRANSPORT: &str =
+    "Nie udało się połączyć z eZUS. Sprawdź połączenie z internetem i spróbuj ponownie.";
+
+#[cfg(feature = "ssr")]
+impl From<crate::ports::SessionRefusal> for AppError {
+    fn from(value: crate::ports::SessionRefusal) -> Self {
+        use crate::ports::SessionRefusal;
+        match value {
+            SessionRefusal::NotSignedIn => AppError::NotSignedIn,
+            SessionRefusal::StepPending(step) => AppError::StepPending {
+                path: crate::routes::path_of(step).to_string(),
+            },
+            SessionRefusal::Unavailable => AppError::Unavailable,
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! eZUS pages: the shell, the router, the pages and their server functions.
+//!
+//! Compiled twice: natively for server-side rendering (`ssr`) and to WASM for
+//! hydration (`hydrate`). Knows nothing of the database: server functions
+//! reach the back end only through [`ports`].
+
+pub mod components;
+pub mod errors;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
+pub mod routes;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+use components::{SiteFooter, SiteHeader, SkipLink};
+use pages::{
+    accessibility::AccessibilityPage,
+    change_password::ChangePasswordPage,
+    not_found::NotFoundPage,
+    planned::{ForgotLoginPage, ForgotPasswordPage, RegisterPage},
+    portal::PortalPage,
+    sign_in::SignInPage,
+    signed_out::SignedOutPage,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="pl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="stylesheet" href="/pkg/ezus.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Hands the CSP nonce of this request (set by the server's middleware) to
+/// Leptos, which puts it on the scripts it writes.
+#[cfg(feature = "ssr")]
+fn provide_request_nonce() {
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        if let Some(nonce) = parts.extensions.get::<ports::CspNonce>() {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0.as_str()));
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|text: String| format!("{text} – eZUS")/>
+        <Router>
+            <SkipLink/>
+            <SiteHeader/>
+            <main id="tresc" class="site-main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <Redirect path=routes::SIGN_IN/> }/>
+                    <Route path=path!("/logowanie") view=SignInPage/>
+                    <Route path=path!("/zmiana-hasla") view=ChangePasswordPage/>
+                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/wylogowano") view=SignedOutPage/>
+                    <Route path=path!("/rejestracja") view=RegisterPage/>
+                    <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
+                    <Route path=path!("/nie-pamietam-loginu") view=ForgotLoginPage/>
+                    <Route path=path!("/deklaracja-dostepnosci") view=AccessibilityPage/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

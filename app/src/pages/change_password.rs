@@ -1,0 +1,165 @@
+//! `/zmiana-hasla`: the forced upgrade of a password shorter than 12 characters.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{ErrorSummary, FieldError, PasswordField},
+    errors::AppError,
+    pages::portal::SignOut,
+};
+
+/// The problems a new password can have. The back end decides which one
+/// applies; the page words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewPasswordProblem {
+    Missing,
+    TooShort,
+    TooLong,
+    Common,
+    ContainsLogin,
+    ContainsPesel,
+    ContainsName,
+    SameAsCurrent,
+    RepeatMismatch,
+}
+
+impl NewPasswordProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Missing => "Wpisz nowe hasło.",
+            Self::TooShort => "Hasło musi mieć co najmniej 12 znaków.",
+            Self::TooLong => "Hasło może mieć najwyżej 128 znaków.",
+            Self::Common => "To hasło jest zbyt popularne i łatwe do odgadnięcia. Wybierz inne – na przykład kilka niepowiązanych słów.",
+            Self::ContainsLogin => "Hasło nie może zawierać Twojego loginu.",
+            Self::ContainsPesel => "Hasło nie może zawierać Twojego numeru PESEL.",
+            Self::ContainsName => "Hasło nie może zawierać Twojego imienia ani nazwiska.",
+            Self::SameAsCurrent => "Nowe hasło musi różnić się od obecnego.",
+            Self::RepeatMismatch => "Hasła nie są takie same. Wpisz nowe hasło dwa razy tak samo.",
+        }
+    }
+
+    /// The field the problem belongs to.
+    fn field(self) -> &'static str {
+        match self {
+            Self::RepeatMismatch => "repeated",
+            _ => "new_password",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChangePasswordError {
+    #[error("new password rejected: {0:?}")]
+    Rejected(NewPasswordProblem),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl leptos::server_fn::error::FromServerFnError for ChangePasswordError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        ChangePasswordError::App(AppError::Transport(value.to_string()))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "zmien-haslo")]
+pub async fn change_password(
+    new_password: String,
+    repeated: String,
+) -> Result<(), ChangePasswordError> {
+    use crate::{
+        ports::{self, PasswordChangeRefusal},
+        routes,
+    };
+
+    let Some((backend, request)) = ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    match backend.change_password(&request, new_password, repeated).await {
+        Ok(signed_in) => {
+            ports::append_set_cookie(signed_in.set_cookie);
+            leptos_axum::redirect(routes::path_of(signed_in.next));
+            Ok(())
+        }
+        Err(PasswordChangeRefusal::Session(refusal)) => Err(AppError::from(refusal).into()),
+        Err(PasswordChangeRefusal::Rejected(problem)) => Err(ChangePasswordError::Rejected(problem)),
+    }
+}
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let problem = move || match error.get() {
+        Some(ChangePasswordError::Rejected(p)) => Some(p),
+        _ => None,
+    };
+    let message_for = move |field: &'static str| {
+        Signal::derive(move || problem().filter(|p| p.field() == field).map(|p| p.message()))
+    };
+    let described_by_for = move |field: &'static str| {
+        Signal::derive(move || {
+            problem().filter(|p| p.field() == field).map(|_| {
+                if field == "repeated" { "repeated-error" } else { "new_password-error" }
+            })
+        })
+    };
+    let summary = move || {
+        error.get().map(|e| {
+            let item = match e {
+                ChangePasswordError::Rejected(p) => {
+                    FieldError { field_id: Some(p.field()), message: p.message() }
+                }
+                ChangePasswordError::App(app) => FieldError { field_id: None, message: app.message() },
+            };
+            view! { <ErrorSummary errors=vec![item]/> }
+        })
+    };
+
+    view! {
+        <Title text="Zmień hasło"/>
+        <div class="page page--narrow">
+            <h1>"Zmień hasło"</h1>
+            <p>
+                "Twoje hasło ma mniej niż 12 znaków. Od teraz hasło do eZUS musi być dłuższe, bo krótkie hasła łatwo odgadnąć. Zanim przejdziesz dalej, ustaw nowe hasło. Dotychczasowe hasło przestanie działać."
+            </p>
+            {summary}
+            <div class="hint" id="password-rules">
+                <p>"Nowe hasło:"</p>
+                <ul>
+                    <li>"ma od 12 do 128 znaków – mogą to być dowolne znaki, także spacje i polskie litery,"</li>
+                    <li>"nie może być popularnym hasłem ani zawierać Twojego loginu, numeru PESEL, imienia lub nazwiska,"</li>
+                    <li>"musi się różnić od obecnego."</li>
+                </ul>
+                <p>"Łatwo zapamiętasz hasło złożone z kilku niepowiązanych słów."</p>
+            </div>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <PasswordField
+                    id="new_password"
+                    name="new_password"
+                    label="Nowe hasło"
+                    autocomplete="new-password"
+                    message=message_for("new_password")
+                    described_by=described_by_for("new_password")
+                />
+                <PasswordField
+                    id="repeated"
+                    name="repeated"
+                    label="Powtórz nowe hasło"
+                    autocomplete="new-password"
+                    message=message_for("repeated")
+                    described_by=described_by_for("repeated")
+                />
+                <button type="submit" class="button">"Zmień hasło"</button>
+            </ActionForm>
+            <ActionForm action=sign_out attr:class="form form--inline">
+                <p>"Nie chcesz teraz zmieniać hasła? Bez tego nie skorzystasz z eZUS."</p>
+                <button type="submit" class="button button--secondary">"Wyloguj się"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per page: the component and the server functions it calls.
+
+pub mod accessibility;
+pub mod change_password;
+pub mod not_found;
+pub mod planned;
+pub mod portal;
+pub mod sign_in;
+pub mod signed_out;

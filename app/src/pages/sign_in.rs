@@ -1,0 +1,218 @@
+//! `/logowanie`: login and password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{ErrorSummary, FieldError, PasswordField},
+    errors, routes,
+};
+
+/// Why the sign-in form was refused. Carries what the person typed in the
+/// login field (never the password), so a page rendered without JavaScript
+/// can put it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum SignInError {
+    #[error("a field was left empty")]
+    MissingInput { login: String, login_missing: bool, password_missing: bool },
+    #[error("wrong login or password")]
+    InvalidCredentials { login: String },
+    #[error("profile not confirmed")]
+    ProfileUnconfirmed { login: String },
+    #[error("service unavailable")]
+    Unavailable { login: String },
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+pub const MSG_INVALID: &str = "Nieprawidłowy login lub hasło.";
+pub const MSG_LOGIN_MISSING: &str = "Wpisz login.";
+pub const MSG_PASSWORD_MISSING: &str = "Wpisz hasło.";
+pub const MSG_UNCONFIRMED: &str =
+    "Twój profil w eZUS nie jest jeszcze potwierdzony, dlatego nie możesz się zalogować.";
+
+impl SignInError {
+    fn typed_login(&self) -> String {
+        match self {
+            SignInError::MissingInput { login, .. }
+            | SignInError::InvalidCredentials { login }
+            | SignInError::ProfileUnconfirmed { login }
+            | SignInError::Unavailable { login } => login.clone(),
+            SignInError::Transport(_) => String::new(),
+        }
+    }
+
+    fn login_message(&self) -> Option<&'static str> {
+        match self {
+            SignInError::MissingInput { login_missing: true, .. } => Some(MSG_LOGIN_MISSING),
+            SignInError::InvalidCredentials { .. } => Some(MSG_INVALID),
+            _ => None,
+        }
+    }
+
+    fn password_message(&self) -> Option<&'static str> {
+        match self {
+            SignInError::MissingInput { password_missing: true, .. } => Some(MSG_PASSWORD_MISSING),
+            _ => None,
+        }
+    }
+
+    /// The element that explains the password field's problem, if it has one.
+    fn password_described_by(&self) -> Option<&'static str> {
+        match self {
+            SignInError::MissingInput { password_missing: true, .. } => Some("password-error"),
+            // One message for the pair: it stands at the login field.
+            SignInError::InvalidCredentials { .. } => Some("login-error"),
+            _ => None,
+        }
+    }
+
+    fn summary(&self) -> Vec<FieldError> {
+        let mut items = Vec::new();
+        if let Some(message) = self.login_message() {
+            items.push(FieldError { field_id: Some("login"), message });
+        }
+        if let Some(message) = self.password_message() {
+            items.push(FieldError { field_id: Some("password"), message });
+        }
+        match self {
+            SignInError::ProfileUnconfirmed { .. } => {
+                items.push(FieldError { field_id: Some("confirm-profile"), message: MSG_UNCONFIRMED })
+            }
+            SignInError::Unavailable { .. } => {
+                items.push(FieldError { field_id: None, message: errors::UNAVAILABLE })
+            }
+            SignInError::Transport(_) => {
+                items.push(FieldError { field_id: None, message: errors::TRANSPORT })
+            }
+            _ => {}
+        }
+        items
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for SignInError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        SignInError::Transport(value.to_string())
+    }
+}
+
+/// Signs in with a login and password. On success the new session's cookie
+/// is set and the browser is sent on to the next step.
+#[server(prefix = "/api", endpoint = "zaloguj")]
+pub async fn sign_in(login: String, password: String) -> Result<(), SignInError> {
+    use crate::ports::{self, SignInRefusal};
+    /// The most of what was typed as a login that travels back to the form.
+    const MAX_ECHOED_LOGIN: usize = 128;
+
+    let echoed: String = login.chars().take(MAX_ECHOED_LOGIN).collect();
+    let Some((backend, request)) = ports::backend_and_request() else {
+        return Err(SignInError::Unavailable { login: echoed });
+    };
+    match backend.sign_in(&request, login, password).await {
+        Ok(signed_in) => {
+            ports::append_set_cookie(signed_in.set_cookie);
+            leptos_axum::redirect(routes::path_of(signed_in.next));
+            Ok(())
+        }
+        Err(SignInRefusal::MissingInput { login, password }) => Err(SignInError::MissingInput {
+            login: echoed,
+            login_missing: login,
+            password_missing: password,
+        }),
+        Err(SignInRefusal::InvalidCredentials) => {
+            Err(SignInError::InvalidCredentials { login: echoed })
+        }
+        Err(SignInRefusal::ProfileUnconfirmed) => {
+            Err(SignInError::ProfileUnconfirmed { login: echoed })
+        }
+        Err(SignInRefusal::Unavailable) => Err(SignInError::Unavailable { login: echoed }),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let login_message = Signal::derive(move || error.get().and_then(|e| e.login_message()));
+    let password_message = Signal::derive(move || error.get().and_then(|e| e.password_message()));
+    let password_described_by =
+        Signal::derive(move || error.get().and_then(|e| e.password_described_by()));
+
+    view! {
+        <Title text="Zaloguj się"/>
+        <div class="page page--narrow">
+            <h1>"Zaloguj się do eZUS"</h1>
+            {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
+            {move || {
+                matches!(error.get(), Some(SignInError::ProfileUnconfirmed { .. }))
+                    .then(|| view! { <ConfirmProfileHelp/> })
+            }}
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label class="field__label" for="login">"Login"</label>
+                    {move || {
+                        login_message
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="field__error" id="login-error">
+                                        <span class="visually-hidden">"Błąd: "</span>
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <input
+                        class="field__input"
+                        id="login"
+                        name="login"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        value=move || error.get().map(|e| e.typed_login()).unwrap_or_default()
+                        aria-invalid=move || login_message.get().map(|_| "true")
+                        aria-describedby=move || login_message.get().map(|_| "login-error")
+                    />
+                </div>
+                <PasswordField
+                    id="password"
+                    name="password"
+                    label="Hasło"
+                    autocomplete="current-password"
+                    message=password_message
+                    described_by=password_described_by
+                />
+                <button type="submit" class="button">"Zaloguj się"</button>
+            </ActionForm>
+            <ul class="link-list">
+                <li><a href=routes::FORGOT_PASSWORD>"Nie pamiętasz hasła?"</a></li>
+                <li><a href=routes::FORGOT_LOGIN>"Nie pamiętasz loginu?"</a></li>
+            </ul>
+            <h2 class="heading-s">"Nie masz jeszcze konta w eZUS?"</h2>
+            <p><a href=routes::REGISTER>"Zarejestruj się"</a></p>
+        </div>
+    }
+}
+
+/// What a person with an unconfirmed ("niezaufany") profile can do.
+#[component]
+fn ConfirmProfileHelp() -> impl IntoView {
+    view! {
+        <section class="notice" id="confirm-profile" aria-labelledby="confirm-profile-title">
+            <h2 class="heading-s" id="confirm-profile-title">"Jak potwierdzić profil?"</h2>
+            <p>
+                "Profil założony przez internet trzeba potwierdzić, żeby mieć pewność, że należy do Ciebie. Dopóki tego nie zrobisz, profil jest niezaufany i nie daje dostępu do Twoich danych w ZUS."
+            </p>
+            <ul>
+                <li>"Przyjdź do dowolnej placówki ZUS z dowodem osobistym lub paszportem – w ciągu 7 dni od rejestracji."</li>
+                <li>"Albo zaloguj się przez login.gov.pl (Profil Zaufany, e-dowód lub bankowość elektroniczna) – profil zostanie potwierdzony od razu."</li>
+            </ul>
+            <p>"Jeśli od rejestracji minęło więcej niż 7 dni, zarejestruj się ponownie albo potwierdź profil przez login.gov.pl."</p>
+        </section>
+    }
+}

@@ -1,0 +1,138 @@
+//! The port between the pages and the back end.
+//!
+//! `app` never touches the database: server functions call the back end only
+//! through [`PortalBackend`], which the `server` crate implements and provides
+//! through Leptos context ([`Backend`]). Only compiled for SSR.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use http::{HeaderValue, header::SET_COOKIE, request::Parts};
+use leptos::prelude::{provide_context, use_context};
+
+/// What a correct login and password lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// The person is signed in.
+    Portal,
+    /// The password is shorter than the current minimum: the session may do
+    /// nothing but change it.
+    ChangePassword,
+}
+
+/// A new session was opened; the cookie must reach the browser.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub set_cookie: HeaderValue,
+    pub next: NextStep,
+}
+
+/// Why a sign-in was refused. Deliberately says nothing about whether the
+/// login exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// One or both fields were left empty.
+    MissingInput { login: bool, password: bool },
+    /// Unknown login or wrong password: the same answer for both.
+    InvalidCredentials,
+    /// The password was right, but the profile was never confirmed (at a ZUS
+    /// office or through login.gov.pl), so it may not sign in.
+    ProfileUnconfirmed,
+    /// The back end could not do its work (the database is down…). Logged there.
+    Unavailable,
+}
+
+/// The person behind a signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInPerson {
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Why a session-bound request could not be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRefusal {
+    /// No session, or it has expired or was ended.
+    NotSignedIn,
+    /// The session exists but has a step to finish first (e.g. a password change).
+    StepPending(NextStep),
+    /// The back end could not do its work. Logged there.
+    Unavailable,
+}
+
+/// The back end as the pages see it. Every method takes the request's parts:
+/// the back end reads the session cookie and the client address itself.
+#[async_trait]
+pub trait PortalBackend: Send + Sync + 'static {
+    /// Checks a login and password and, if they are right, opens a new
+    /// session (ending any session this browser had before).
+    async fn sign_in(
+        &self,
+        request: &Parts,
+        login: String,
+        password: String,
+    ) -> Result<SignedIn, SignInRefusal>;
+
+    /// The person signed in with this request's session, if the session is
+    /// complete (no pending step).
+    async fn signed_in_person(&self, request: &Parts) -> Result<SignedInPerson, SessionRefusal>;
+
+    /// Ends this request's session on the server; returns the header that
+    /// removes the cookie from the browser.
+    async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal>;
+
+    /// Replaces the password of a session whose pending step is the password
+    /// change, and moves the session on under a new token (the cookie).
+    async fn change_password(
+        &self,
+        request: &Parts,
+        new_password: String,
+        repeated: String,
+    ) -> Result<SignedIn, PasswordChangeRefusal>;
+}
+
+/// The back end, as provided through Leptos context.
+#[derive(Clone)]
+pub struct Backend(pub Arc<dyn PortalBackend>);
+
+impl Backend {
+    pub fn provide(self) {
+        provide_context(self);
+    }
+}
+
+/// The per-request CSP nonce that the server's security-headers middleware
+/// puts into the request extensions; the shell hands it to Leptos so the
+/// hydration scripts carry it.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// The back end and the current request, or `None` when called outside a
+/// request (which is a wiring bug, logged).
+pub fn backend_and_request() -> Option<(Arc<dyn PortalBackend>, Parts)> {
+    let backend = use_context::<Backend>();
+    let parts = use_context::<Parts>();
+    match (backend, parts) {
+        (Some(backend), Some(parts)) => Some((backend.0, parts)),
+        _ => {
+            tracing::error!("server function called without the back end or the request in context");
+            None
+        }
+    }
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn append_set_cookie(value: HeaderValue) {
+    match use_context::<leptos_axum::ResponseOptions>() {
+        Some(response) => response.append_header(SET_COOKIE, value),
+        None => tracing::error!("no ResponseOptions in context: cookie not set"),
+    }
+}
+
+/// Why a password change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChangeRefusal {
+    Session(SessionRefusal),
+    Rejected(crate::pages::change_password::NewPasswordProblem),
+}

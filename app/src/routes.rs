@@ -1,0 +1,19 @@
+//! The portal's addresses, in one place.
+
+pub const ROOT: &str = "/";
+pub const SIGN_IN: &str = "/logowanie";
+pub const SIGNED_OUT: &str = "/wylogowano";
+pub const PORTAL: &str = "/portal";
+pub const CHANGE_PASSWORD: &str = "/zmiana-hasla";
+pub const REGISTER: &str = "/rejestracja";
+pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
+pub const FORGOT_LOGIN: &str = "/nie-pamietam-loginu";
+pub const ACCESSIBILITY: &str = "/deklaracja-dostepnosci";
+
+#[cfg(feature = "ssr")]
+pub fn path_of(step: crate::ports::NextStep) -> &'static str {
+    match step {
+        crate::ports::NextStep::Portal => PORTAL,
+        crate::ports::NextStep::ChangePassword => CHANGE_PASSWORD,
+    }
+}

@@ -1,0 +1,2 @@
+pub mod person;
+pub mod session;

@@ -1,0 +1,9 @@
+//! Domain values that can only be built valid.
+
+mod login;
+mod password;
+mod pesel;
+
+pub use login::{Login, LoginError};
+pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};
+pub use pesel::{Pesel, PeselError};

@@ -1,0 +1,100 @@
+//! Keeps every page request on the step its session is at: no step of the
+//! sign-in can be skipped or reached by typing its address, with or without
+//! JavaScript. Pages still check the session themselves through the back
+//! end; this answers the typed address before anything is rendered.
+
+use app::routes;
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use http::Method;
+
+use crate::{backend::PortalService, session::Stage};
+
+/// Where a page request must go instead, given the session's stage.
+pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
+    let path = path.trim_end_matches('/');
+    let at = |page: &str| path == page || path.starts_with(&format!("{page}/"));
+    if path.is_empty() {
+        return Some(stage.map_or(routes::SIGN_IN, Stage::home));
+    }
+    if at(routes::SIGN_IN) {
+        return stage.map(Stage::home);
+    }
+    let owner = if at(routes::PORTAL) {
+        Stage::Authenticated
+    } else if at(routes::CHANGE_PASSWORD) {
+        Stage::PasswordChangeRequired
+    } else {
+        return None;
+    };
+    match stage {
+        None => Some(routes::SIGN_IN),
+        Some(s) if s == owner => None,
+        Some(s) => Some(s.home()),
+    }
+}
+
+pub async fn guard(State(service): State<PortalService>, request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    // Only the flow's own pages are guarded; everything else costs no look-up.
+    if redirect_for(path, None).is_none() && redirect_for(path, Some(Stage::Authenticated)).is_none() {
+        return next.run(request).await;
+    }
+    let stage = match service.session_of(request.headers()).await {
+        Ok(session) => session.map(|s| s.stage),
+        Err(e) => {
+            // The page will say the service is unavailable.
+            tracing::error!(error = %e, "flow guard: session look-up failed");
+            return next.run(request).await;
+        }
+    };
+    match redirect_for(path, stage) {
+        Some(target) => Redirect::to(target).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Stage::*;
+
+    #[test]
+    fn signed_out_people_are_sent_to_sign_in() {
+        assert_eq!(redirect_for("/", None), Some("/logowanie"));
+        assert_eq!(redirect_for("/portal", None), Some("/logowanie"));
+        assert_eq!(redirect_for("/portal/", None), Some("/logowanie"));
+        assert_eq!(redirect_for("/zmiana-hasla", None), Some("/logowanie"));
+        assert_eq!(redirect_for("/logowanie", None), None);
+    }
+
+    #[test]
+    fn a_pending_password_change_cannot_be_skipped() {
+        assert_eq!(redirect_for("/portal", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
+        assert_eq!(redirect_for("/", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
+        assert_eq!(redirect_for("/logowanie", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
+        assert_eq!(redirect_for("/zmiana-hasla", Some(PasswordChangeRequired)), None);
+    }
+
+    #[test]
+    fn signed_in_people_skip_sign_in_and_finished_steps() {
+        assert_eq!(redirect_for("/logowanie", Some(Authenticated)), Some("/portal"));
+        assert_eq!(redirect_for("/zmiana-hasla", Some(Authenticated)), Some("/portal"));
+        assert_eq!(redirect_for("/portal", Some(Authenticated)), None);
+        assert_eq!(redirect_for("/", Some(Authenticated)), Some("/portal"));
+    }
+
+    #[test]
+    fn other_pages_are_open_to_everyone() {
+        for path in ["/deklaracja-dostepnosci", "/rejestracja", "/wylogowano", "/pkg/ezus.css", "/portalx"] {
+            assert_eq!(redirect_for(path, None), None, "{path}");
+            assert_eq!(redirect_for(path, Some(PasswordChangeRequired)), None, "{path}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The HTTP layer: middleware and the small routes outside Leptos.
+
+pub mod error_pages;
+pub mod flow_guard;
+pub mod health;
+pub mod security_headers;
+
+/// Bodies over this size are refused with 413 (DESIGN.md, "Numbers").
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;

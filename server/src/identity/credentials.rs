@@ -1,0 +1,72 @@
+//! Checking a login and password. Unknown login and wrong password look the
+//! same from outside: same answer, same work (a dummy hash is verified).
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use secrecy::SecretString;
+
+use super::password_hasher::PasswordHasher;
+use crate::{
+    db::entities::person,
+    domain::{Login, SubmittedPassword},
+    error::BackendError,
+};
+
+#[derive(Debug)]
+pub enum CredentialCheck {
+    Accepted {
+        person: person::Model,
+        /// Shorter than today's minimum: the session may only change it.
+        legacy: bool,
+    },
+    Rejected,
+}
+
+pub async fn check_credentials(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    login: &str,
+    password: String,
+) -> Result<CredentialCheck, BackendError> {
+    let login = Login::parse(login).ok();
+    let password = SubmittedPassword::parse(password);
+    let person = match &login {
+        Some(login) => person::Entity::find()
+            .filter(person::Column::Login.eq(login.as_str()))
+            .one(db)
+            .await?,
+        None => None,
+    };
+    let Some(password) = password else {
+        // Nothing worth hashing, but the same work is done.
+        hasher.verify("", None).await?;
+        return Ok(CredentialCheck::Rejected);
+    };
+    let verification = hasher
+        .verify(password.expose(), person.as_ref().map(|p| p.password_hash.as_str()))
+        .await?;
+    let Some(person) = person.filter(|_| verification.matches) else {
+        return Ok(CredentialCheck::Rejected);
+    };
+    if verification.needs_rehash {
+        rehash(db, hasher, &person, &password).await;
+    }
+    Ok(CredentialCheck::Accepted { legacy: password.is_legacy(), person })
+}
+
+/// Stores the password again with today's argon2 parameters. A failure only
+/// costs the upgrade, never the sign-in.
+async fn rehash(db: &DatabaseConnection, hasher: &PasswordHasher, person: &person::Model, password: &SubmittedPassword) {
+    let secret = SecretString::from(password.expose().to_owned());
+    let result = async {
+        let hash = hasher.hash(&secret).await?;
+        let mut active: person::ActiveModel = person.clone().into();
+        active.password_hash = Set(hash);
+        active.update(db).await?;
+        Ok::<_, BackendError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => tracing::info!(person_id = person.id, "password rehashed with current argon2 parameters"),
+        Err(e) => tracing::warn!(person_id = person.id, error = %e, "password rehash failed"),
+    }
+}

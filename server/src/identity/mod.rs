@@ -1,0 +1,5 @@
+//! Who a person is: passwords, credential checks and the new-password rules.
+
+pub mod credentials;
+pub mod password_hasher;
+pub mod password_policy;

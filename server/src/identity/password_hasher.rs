@@ -1,0 +1,153 @@
+//! argon2id hashing, run on the blocking pool with bounded concurrency so a
+//! burst of sign-ins can neither stall the async runtime nor exhaust memory
+//! (each hash takes `memory_kib` of RAM).
+
+use std::sync::Arc;
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
+
+use crate::config::Argon2Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("argon2: {0}")]
+    Argon2(String),
+    #[error("randomness unavailable: {0}")]
+    Random(String),
+    #[error("hashing task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verification {
+    pub matches: bool,
+    /// The stored hash was made with other parameters than the configured
+    /// ones: store a new hash now that the password is known.
+    pub needs_rehash: bool,
+}
+
+#[derive(Clone)]
+pub struct PasswordHasher {
+    argon2: Argon2<'static>,
+    params: Params,
+    permits: Arc<Semaphore>,
+    /// Verified instead of a real hash when the login is unknown, so an
+    /// unknown login takes as long as a wrong password.
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordHasher {
+    pub fn new(settings: &Argon2Settings) -> Result<Self, HashError> {
+        let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
+            .map_err(|e| HashError::Argon2(e.to_string()))?;
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let permits = match settings.max_concurrent {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            n => n,
+        };
+        let dummy_hash = hash_now(&argon2, "eZUS dummy password: never anybody's")?;
+        Ok(PasswordHasher {
+            argon2,
+            params,
+            permits: Arc::new(Semaphore::new(permits)),
+            dummy_hash: dummy_hash.into(),
+        })
+    }
+
+    /// A new PHC string (argon2id, random salt) for the password.
+    pub async fn hash(&self, password: &SecretString) -> Result<String, HashError> {
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
+        let argon2 = self.argon2.clone();
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_now(&argon2, password.expose_secret())).await?
+    }
+
+    /// Checks the password against `stored`, or against the dummy hash when
+    /// there is no stored hash (unknown login): then it never matches, but
+    /// costs the same time.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verification, HashError> {
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
+        let argon2 = self.argon2.clone();
+        let params = self.params.clone();
+        let known = stored.is_some();
+        let stored: String = stored.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.to_string());
+        let password = SecretString::from(password.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let parsed = PasswordHash::new(&stored).map_err(|e| HashError::Argon2(e.to_string()))?;
+            let matches = argon2.verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
+            let needs_rehash = known && matches && !uses_params(&parsed, &params);
+            Ok(Verification { matches: known && matches, needs_rehash })
+        })
+        .await?
+    }
+}
+
+fn hash_now(argon2: &Argon2<'_>, password: &str) -> Result<String, HashError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| HashError::Random(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError::Argon2(e.to_string()))?;
+    argon2
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError::Argon2(e.to_string()))
+}
+
+fn uses_params(hash: &PasswordHash<'_>, params: &Params) -> bool {
+    hash.algorithm.as_str() == "argon2id"
+        && Params::try_from(hash)
+            .map(|p| p.m_cost() == params.m_cost() && p.t_cost() == params.t_cost() && p.p_cost() == params.p_cost())
+            .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cheap() -> Argon2Settings {
+        Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent: 2 }
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_only_its_own_password() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let hash = hasher.hash(&SecretString::from("Kowalski-Haslo-2024")).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        let ok = hasher.verify("Kowalski-Haslo-2024", Some(&hash)).await.unwrap();
+        assert_eq!(ok, Verification { matches: true, needs_rehash: false });
+        let wrong = hasher.verify("kowalski-haslo-2024", Some(&hash)).await.unwrap();
+        assert!(!wrong.matches);
+    }
+
+    #[tokio::test]
+    async fn the_same_password_gets_a_different_salt_each_time() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let a = hasher.hash(&SecretString::from("takie-samo-haslo")).await.unwrap();
+        let b = hasher.hash(&SecretString::from("takie-samo-haslo")).await.unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_login_never_matches_even_the_dummy_password() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let v = hasher.verify("eZUS dummy password: never anybody's", None).await.unwrap();
+        assert!(!v.matches);
+    }
+
+    #[tokio::test]
+    async fn a_hash_with_old_parameters_asks_for_a_rehash() {
+        let old = PasswordHasher::new(&cheap()).unwrap();
+        let hash = old.hash(&SecretString::from("Stare-Parametry-1")).await.unwrap();
+        let new = PasswordHasher::new(&Argon2Settings { memory_kib: 2048, ..cheap() }).unwrap();
+        let v = new.verify("Stare-Parametry-1", Some(&hash)).await.unwrap();
+        assert_eq!(v, Verification { matches: true, needs_rehash: true });
+        // A wrong password never triggers a rehash.
+        let v = new.verify("Inne-Haslo-123", Some(&hash)).await.unwrap();
+        assert_eq!(v, Verification { matches: false, needs_rehash: false });
+    }
+}

@@ -1,0 +1,107 @@
+use cookie::{Cookie, SameSite};
+use http::{HeaderMap, HeaderValue, header::COOKIE};
+
+use super::SessionToken;
+
+/// How the session cookie is named and flagged. Outside dev mode:
+/// `__Host-ezus_session`, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain.
+/// In dev mode over plain http the `__Host-` prefix and Secure are dropped
+/// (browsers refuse them without https).
+#[derive(Debug, Clone, Copy)]
+pub struct CookiePolicy {
+    secure: bool,
+}
+
+impl CookiePolicy {
+    pub fn new(dev_mode: bool) -> Self {
+        CookiePolicy { secure: !dev_mode }
+    }
+
+    pub fn name(&self) -> &'static str {
+        if self.secure { "__Host-ezus_session" } else { "ezus_session" }
+    }
+
+    fn base(&self, value: String) -> Cookie<'static> {
+        Cookie::build((self.name(), value))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .build()
+    }
+
+    /// A browser-session cookie (no Max-Age): closing the browser ends it;
+    /// the server ends it anyway after the idle or absolute timeout.
+    pub fn set(&self, token: &SessionToken) -> HeaderValue {
+        HeaderValue::from_str(&self.base(token.as_str().to_owned()).to_string())
+            .expect("a base64url token makes a valid header")
+    }
+
+    pub fn clear(&self) -> HeaderValue {
+        let mut cookie = self.base(String::new());
+        cookie.make_removal();
+        HeaderValue::from_str(&cookie.to_string()).expect("a removal cookie makes a valid header")
+    }
+
+    /// The session token in the request's cookies, if it has one of ours.
+    pub fn token(&self, headers: &HeaderMap) -> Option<SessionToken> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == self.name())
+            .and_then(|c| SessionToken::parse(c.value()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_cookie_has_host_prefix_and_all_flags() {
+        let policy = CookiePolicy::new(false);
+        let token = SessionToken::generate().unwrap();
+        let set = policy.set(&token);
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with(&format!("__Host-ezus_session={}", token.as_str())));
+        for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+            assert!(set.contains(flag), "{set} lacks {flag}");
+        }
+        assert!(!set.contains("Domain"), "{set}");
+        assert!(!set.contains("Max-Age"), "{set}");
+    }
+
+    #[test]
+    fn dev_cookie_drops_prefix_and_secure_only() {
+        let policy = CookiePolicy::new(true);
+        let set = policy.set(&SessionToken::generate().unwrap());
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with("ezus_session="));
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        assert!(!set.contains("Secure"));
+    }
+
+    #[test]
+    fn reads_the_token_among_other_cookies_and_ignores_forgeries() {
+        let policy = CookiePolicy::new(false);
+        let token = SessionToken::generate().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, format!("a=b; __Host-ezus_session={}; c=d", token.as_str()).parse().unwrap());
+        assert_eq!(policy.token(&headers), Some(token));
+        headers.insert(COOKIE, "__Host-ezus_session=forged".parse().unwrap());
+        assert_eq!(policy.token(&headers), None);
+        headers.insert(COOKIE, "ezus_session=x".parse().unwrap());
+        assert_eq!(policy.token(&headers), None);
+    }
+
+    #[test]
+    fn clearing_expires_the_cookie() {
+        let clear = CookiePolicy::new(false).clear();
+        let clear = clear.to_str().unwrap();
+        assert!(clear.starts_with("__Host-ezus_session=;"), "{clear}");
+        assert!(clear.contains("Max-Age=0"), "{clear}");
+    }
+}

@@ -1,0 +1,140 @@
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use super::{SessionToken, Stage};
+use crate::{
+    config::SessionSettings,
+    db::{entities::session, now_millis},
+    error::BackendError,
+};
+
+/// A live session, found by its token.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub token: SessionToken,
+    pub person_id: i32,
+    pub stage: Stage,
+}
+
+/// How often at most `last_seen_at` is written (saves a write per request).
+const TOUCH_EVERY_MS: i64 = 30_000;
+
+#[derive(Clone)]
+pub struct SessionStore {
+    db: DatabaseConnection,
+    idle_ms: i64,
+    absolute_ms: i64,
+}
+
+impl SessionStore {
+    pub fn new(db: DatabaseConnection, settings: &SessionSettings) -> Self {
+        SessionStore {
+            db,
+            idle_ms: settings.idle_timeout_secs as i64 * 1000,
+            absolute_ms: settings.absolute_timeout_secs as i64 * 1000,
+        }
+    }
+
+    /// Opens a new session under a fresh token, ending `previous` (the
+    /// browser's earlier session, if any) in the same transaction.
+    pub async fn open(
+        &self,
+        person_id: i32,
+        stage: Stage,
+        previous: Option<&SessionToken>,
+    ) -> Result<SessionToken, BackendError> {
+        let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+        let now = now_millis();
+        let txn = self.db.begin().await?;
+        if let Some(previous) = previous {
+            session::Entity::delete_by_id(previous.hash()).exec(&txn).await?;
+        }
+        session::ActiveModel {
+            token_hash: Set(token.hash()),
+            person_id: Set(person_id),
+            stage: Set(stage.as_str().to_owned()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + self.absolute_ms),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(token)
+    }
+
+    /// Moves a session to its next stage under a new token (the old one stops
+    /// working at once). `None` if the session was ended meanwhile — e.g. by
+    /// a second, racing request that advanced it first.
+    pub async fn advance(&self, current: &ActiveSession, stage: Stage) -> Result<Option<SessionToken>, BackendError> {
+        let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+        let now = now_millis();
+        let txn = self.db.begin().await?;
+        let Some(old) = session::Entity::find_by_id(current.token.hash()).one(&txn).await? else {
+            return Ok(None);
+        };
+        let deleted = session::Entity::delete_by_id(current.token.hash()).exec(&txn).await?;
+        if deleted.rows_affected != 1 {
+            return Ok(None);
+        }
+        session::ActiveModel {
+            token_hash: Set(token.hash()),
+            person_id: Set(old.person_id),
+            stage: Set(stage.as_str().to_owned()),
+            // The absolute limit runs from the first sign-in step.
+            created_at: Set(old.created_at),
+            last_seen_at: Set(now),
+            expires_at: Set(old.expires_at),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Some(token))
+    }
+
+    /// The live session behind a token. An expired one is deleted and not returned.
+    pub async fn find(&self, token: &SessionToken) -> Result<Option<ActiveSession>, BackendError> {
+        let Some(row) = session::Entity::find_by_id(token.hash()).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let now = now_millis();
+        if now >= row.expires_at || now >= row.last_seen_at + self.idle_ms {
+            session::Entity::delete_by_id(row.token_hash).exec(&self.db).await?;
+            return Ok(None);
+        }
+        let Some(stage) = Stage::parse(&row.stage) else {
+            tracing::error!(stage = %row.stage, "session with an unknown stage ended");
+            session::Entity::delete_by_id(row.token_hash).exec(&self.db).await?;
+            return Ok(None);
+        };
+        if now - row.last_seen_at >= TOUCH_EVERY_MS {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+                .filter(session::Column::TokenHash.eq(row.token_hash.clone()))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(Some(ActiveSession { token: token.clone(), person_id: row.person_id, stage }))
+    }
+
+    pub async fn end(&self, token: &SessionToken) -> Result<(), BackendError> {
+        session::Entity::delete_by_id(token.hash()).exec(&self.db).await?;
+        Ok(())
+    }
+
+    /// Deletes every session past its idle or absolute end.
+    pub async fn purge_expired(&self) -> Result<u64, BackendError> {
+        let now = now_millis();
+        let result = session::Entity::delete_many()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(session::Column::ExpiresAt.lte(now))
+                    .add(session::Column::LastSeenAt.lte(now - self.idle_ms)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+}

@@ -1,0 +1,161 @@
+//! Builds the whole server: database, back end, HTTP stack, listener.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use app::{App, ports::Backend, shell};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer, trace::TraceLayer,
+};
+
+use crate::{
+    backend::PortalService,
+    config::Settings,
+    db, demo_data,
+    error::BackendError,
+    http::{BODY_LIMIT_BYTES, error_pages, flow_guard, health, security_headers},
+    identity::password_hasher::{HashError, PasswordHasher},
+    session::{CookiePolicy, SessionStore},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database {url}: {source}")]
+    Database { url: String, source: sea_orm::DbErr },
+    #[error("argon2 settings: {0}")]
+    Hasher(#[from] HashError),
+    #[error("loading the demo data: {0}")]
+    DemoData(#[from] BackendError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    sessions: SessionStore,
+    address: SocketAddr,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = db::connect_and_migrate(&settings.database).await.map_err(|source| {
+            StartupError::Database { url: redact(&settings.database.url), source }
+        })?;
+        let hasher = PasswordHasher::new(&settings.argon2)?;
+        if settings.site.dev_mode {
+            let added = demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await?;
+            tracing::info!(added, "dev mode: demo people loaded");
+        }
+        let sessions = SessionStore::new(db.clone(), &settings.session);
+        let cookies = CookiePolicy::new(settings.site.dev_mode);
+        let service = PortalService::new(db.clone(), hasher, sessions.clone(), cookies);
+        let router = router(&settings, service, db);
+        let addr = settings.leptos_options().site_addr;
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
+        let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
+        Ok(Application { listener, router, sessions, address })
+    }
+
+    /// Where it listens (the real port when the configured one was 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGINT/SIGTERM, finishing requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sessions = self.sessions.clone();
+        let purge = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                match sessions.purge_expired().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(ended = n, "expired sessions removed"),
+                    Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+                }
+            }
+        });
+        let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        purge.abort();
+        result
+    }
+}
+
+fn router(settings: &Settings, service: PortalService, db: DatabaseConnection) -> Router {
+    let leptos_options = settings.leptos_options().clone();
+    let routes = generate_route_list(App);
+    let backend = Backend(Arc::new(service.clone()));
+    let context = move || backend.clone().provide();
+    let headers = security_headers::SecurityHeaders { hsts: !settings.site.dev_mode };
+    let timeout = Duration::from_secs(settings.http.request_timeout_secs);
+
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(move || health::ready(db.clone())))
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(leptos_options)
+        // Innermost first: each layer wraps all above it.
+        .layer(middleware::from_fn_with_state(service, flow_guard::guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CatchPanicLayer::custom(error_pages::panic_response))
+        .layer(middleware::from_fn(error_pages::dress))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(move |request, next| security_headers::apply(headers, request, next)))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The URL without its password, for log lines.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        assert_eq!(super::redact("postgres://ezus:tajne@db/ezus"), "postgres://ezus:***@db/ezus");
+        assert_eq!(super::redact("sqlite://ezus.sqlite?mode=rwc"), "sqlite://ezus.sqlite?mode=rwc");
+    }
+}
