@@ -1,0 +1,93 @@
+//! What every response carries, and the answers of the HTTP layer.
+
+use reqwest::{StatusCode, header};
+
+use crate::support::*;
+
+async fn sqlite_app(dev_mode: bool) -> TestApp {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    TestApp::spawn_with(test_settings(&url, dev_mode)).await
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_a_fresh_csp_nonce() {
+    let app = sqlite_app(false).await;
+    let first = app.get("/logowanie", None).await;
+    let second = app.get("/logowanie", None).await;
+    let h = first.headers().clone();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    let other_csp = second.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(!other_csp.contains(&nonce), "a nonce is never reused");
+    // Every script in the page carries this response's nonce, so it runs.
+    let html = first.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(html.matches(&format!(r#"nonce="{nonce}""#)).count(), scripts, "{html}");
+}
+
+#[tokio::test]
+async fn dev_mode_sends_no_hsts_and_a_plain_http_cookie() {
+    let app = sqlite_app(true).await;
+    assert!(app.get("/logowanie", None).await.headers().get("strict-transport-security").is_none());
+    let response = app.sign_in("jkowalski", JAN.password).await;
+    let cookie = set_cookie_header(&response, "ezus_session").expect("dev cookie");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+}
+
+#[tokio::test]
+async fn the_root_leads_to_sign_in() {
+    let app = sqlite_app(false).await;
+    let response = app.get("/", None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response).as_deref(), Some("/logowanie"));
+}
+
+#[tokio::test]
+async fn unknown_paths_get_an_accessible_404_page() {
+    let app = sqlite_app(false).await;
+    let response = app.get("/nie/ma/takiej/strony", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="pl">"#));
+    assert!(html.contains("Nie znaleziono strony"));
+    assert!(html.contains("Przejdź do treści"));
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_are_refused_with_413_and_a_page() {
+    let app = sqlite_app(false).await;
+    let big = "a".repeat(64 * 1024 + 1);
+    let response = app
+        .client
+        .post(app.url("/api/zaloguj"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("login={big}&password=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Przesłane dane są zbyt duże"), "{html}");
+    // Just under the limit is an ordinary (wrong) sign-in.
+    let fits = "a".repeat(60 * 1024);
+    let response = app.sign_in(&fits, "x").await;
+    assert!(redirected_error(&response).unwrap().get("InvalidCredentials").is_some());
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = sqlite_app(false).await;
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+}

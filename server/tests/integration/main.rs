@@ -1,0 +1,13 @@
+//! Integration tests: the real server on a random port, over HTTP, against
+//! SQLite and PostgreSQL (a fresh database per test). One test binary, so
+//! the server is linked once.
+
+#![allow(dead_code)]
+
+mod support;
+
+mod change_password;
+mod http_stack;
+mod sessions;
+mod sign_in;
+mod startup;

@@ -1,0 +1,96 @@
+//! Server-side sessions: ending, rotation, timeouts, several instances.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::on_both_databases;
+use crate::support::*;
+
+async fn sign_out(app: &TestApp, token: &str) -> reqwest::Response {
+    app.post_form("/api/wyloguj", "/portal", &[], Some(token)).await
+}
+
+fn portal_open(response: &reqwest::Response) -> bool {
+    response.status() == StatusCode::OK
+}
+
+on_both_databases! {
+    signing_out_ends_the_session_on_the_server(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let response = sign_out(&app, &token).await;
+        assert_eq!(location(&response).as_deref(), Some("/wylogowano"));
+        let cleared = set_cookie_header(&response, app.cookie_name).unwrap();
+        assert!(cleared.contains("Max-Age=0"), "{cleared}");
+        // The browser forgets the cookie; a copy of it (an attacker's) is worthless too.
+        let replay = app.get("/portal", Some(&token)).await;
+        assert_eq!(location(&replay).as_deref(), Some("/logowanie"));
+    }
+
+    signing_in_again_replaces_the_browsers_session(app) {
+        let first = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let response = app
+            .post_form("/api/zaloguj", "/logowanie", &[("login", "jkowalski"), ("password", JAN.password)], Some(&first))
+            .await;
+        let second = session_cookie(&response, app.cookie_name).unwrap();
+        assert_ne!(first, second);
+        assert!(!portal_open(&app.get("/portal", Some(&first)).await));
+        assert!(portal_open(&app.get("/portal", Some(&second)).await));
+    }
+
+    forged_and_malformed_tokens_open_nothing(app) {
+        app.signed_in("jkowalski", JAN.password, "/portal").await;
+        for forged in ["A".repeat(43), "x".into(), String::new(), "%00".into()] {
+            let response = app.get("/portal", Some(&forged)).await;
+            assert_eq!(location(&response).as_deref(), Some("/logowanie"), "{forged:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_ends_after_the_idle_timeout() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&url, false);
+    settings.session.idle_timeout_secs = 1;
+    settings.session.absolute_timeout_secs = 3600;
+    let app = TestApp::spawn_with(settings).await;
+    let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+    assert!(portal_open(&app.get("/portal", Some(&token)).await));
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_session_still_ends_at_the_absolute_timeout() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&url, false);
+    settings.session.idle_timeout_secs = 2;
+    settings.session.absolute_timeout_secs = 2;
+    let app = TestApp::spawn_with(settings).await;
+    let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+    for _ in 0..3 {
+        assert!(portal_open(&app.get("/portal", Some(&token)).await));
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
+    let Some(url) = fresh_database(Backend::Postgres).await else { return };
+    let a = TestApp::spawn_with(test_settings(&url, false)).await;
+    let b = TestApp::spawn_with(test_settings(&url, false)).await;
+    assert_ne!(a.address, b.address);
+    // Started on A (legacy password), finished on B, used on A, ended on B.
+    let token = a.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+    assert_eq!(location(&b.get("/portal", Some(&token)).await).as_deref(), Some("/zmiana-hasla"));
+    let good = "rower deszcz latarnia 7";
+    let response = b
+        .post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token))
+        .await;
+    let token = session_cookie(&response, b.cookie_name).unwrap();
+    assert!(portal_open(&a.get("/portal", Some(&token)).await));
+    b.post_form("/api/wyloguj", "/portal", &[], Some(&token)).await;
+    assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+}

@@ -1,0 +1,248 @@
+//! Starts the real server on a random port against a fresh database, and
+//! talks to it as a browser without JavaScript would.
+
+
+
+use std::path::PathBuf;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE};
+use ezus_server::{
+    config::Settings,
+    demo_data::{self, DemoPerson},
+    identity::password_hasher::PasswordHasher,
+    startup::Application,
+};
+use reqwest::{StatusCode, header};
+use sea_orm::{ConnectionTrait, Database};
+
+pub const JAN: DemoPerson = DemoPerson {
+    login: "jkowalski",
+    password: "Kowalski-Haslo-2024",
+    pesel: "75031412355",
+    first_name: "Jan",
+    last_name: "Kowalski",
+    email: "jan.kowalski@example.pl",
+    phone: "+48600100200",
+    recovery_channel: "email",
+    profile_confirmed: true,
+};
+
+pub const ANNA: DemoPerson = DemoPerson {
+    login: "anowak",
+    password: "Haslo123",
+    pesel: "58072204561",
+    first_name: "Anna",
+    last_name: "Nowak",
+    email: "anna.nowak@example.pl",
+    phone: "+48601200300",
+    recovery_channel: "sms",
+    profile_confirmed: true,
+};
+
+pub const PIOTR: DemoPerson = DemoPerson {
+    login: "pzielinski",
+    password: "Zielinski-Haslo-2024",
+    pesel: "89113056793",
+    first_name: "Piotr",
+    last_name: "Zieliński",
+    email: "piotr.zielinski@example.pl",
+    phone: "+48602300400",
+    recovery_channel: "email",
+    profile_confirmed: false,
+};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh, empty database of the given kind. `None` only for PostgreSQL
+/// outside CI when no server is reachable (said on stderr); under CI=true an
+/// unreachable PostgreSQL fails the test.
+pub async fn fresh_database(backend: Backend) -> Option<String> {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("ezus-test-{}.sqlite", random_suffix()));
+            Some(format!("sqlite://{}?mode=rwc", path.display()))
+        }
+        Backend::Postgres => {
+            let base = std::env::var("EZUS_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let admin = match Database::connect(&base).await {
+                Ok(db) => db,
+                Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+                    panic!("PostgreSQL at {base} is required under CI=true: {e}")
+                }
+                Err(e) => {
+                    eprintln!("SKIPPED (not under CI): PostgreSQL at {base} unreachable: {e}");
+                    return None;
+                }
+            };
+            let name = format!("ezus_test_{}", random_suffix());
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            Some(format!("{prefix}/{name}"))
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    pub cookie_name: &'static str,
+}
+
+/// Settings as shipped, with a random port, the given database and a
+/// cheaper argon2 (tests hash a lot).
+pub fn test_settings(database_url: &str, dev_mode: bool) -> Settings {
+    let mut settings = Settings::load_from(&repo_root().join("Leptos.toml")).unwrap();
+    settings.database.url = database_url.to_owned();
+    settings.site.dev_mode = dev_mode;
+    settings.argon2.memory_kib = 8192;
+    settings.argon2.iterations = 1;
+    let leptos = settings.leptos.as_mut().unwrap();
+    leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+    leptos.site_root = repo_root().join("target/site").display().to_string().into();
+    settings
+}
+
+impl TestApp {
+    /// The production configuration (dev mode off) with the three test people.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let url = fresh_database(backend).await?;
+        Some(Self::spawn_with(test_settings(&url, false)).await)
+    }
+
+    pub async fn spawn_with(settings: Settings) -> TestApp {
+        let database_url = settings.database.url.clone();
+        let dev_mode = settings.site.dev_mode;
+        let hasher = PasswordHasher::new(&settings.argon2).unwrap();
+        let application = Application::build(settings).await.expect("server starts");
+        let address = format!("http://{}", application.address());
+        tokio::spawn(application.run_until_stopped());
+        let db = Database::connect(&database_url).await.unwrap();
+        demo_data::load(&db, &hasher, &[JAN, ANNA, PIOTR]).await.unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            address,
+            database_url,
+            client,
+            cookie_name: if dev_mode { "ezus_session" } else { "__Host-ezus_session" },
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path)).header(header::ACCEPT, "text/html");
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{}={token}", self.cookie_name));
+        }
+        request.send().await.unwrap()
+    }
+
+    /// A form post as a browser without JavaScript sends it from `page`.
+    pub async fn post_form(&self, endpoint: &str, page: &str, fields: &[(&str, &str)], session: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(endpoint))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, self.url(page))
+            .form(fields);
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{}={token}", self.cookie_name));
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) -> reqwest::Response {
+        self.post_form("/api/zaloguj", "/logowanie", &[("login", login), ("password", password)], None).await
+    }
+
+    /// Signs in and returns the session token; panics unless the server sends the browser to `expected`.
+    pub async fn signed_in(&self, login: &str, password: &str, expected: &str) -> String {
+        let response = self.sign_in(login, password).await;
+        assert_eq!(location(&response).as_deref(), Some(expected));
+        session_cookie(&response, self.cookie_name).expect("a session cookie")
+    }
+
+    /// The server's tables, for checks of what it stored.
+    pub async fn db(&self) -> sea_orm::DatabaseConnection {
+        Database::connect(&self.database_url).await.unwrap()
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> Option<String> {
+    response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// The value of our session cookie in `Set-Cookie`, and the whole header.
+pub fn set_cookie_header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))
+}
+
+pub fn session_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    set_cookie_header(response, name).map(|h| {
+        h.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+    })
+}
+
+/// The server function error that a no-JS redirect carries in `__err`.
+pub fn redirected_error(response: &reqwest::Response) -> Option<serde_json::Value> {
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = location(response)?;
+    let url = reqwest::Url::parse(&location).ok()?;
+    let (_, err) = url.query_pairs().find(|(k, _)| k == "__err")?;
+    serde_json::from_slice(&URL_SAFE.decode(err.as_bytes()).ok()?).ok()
+}
+
+/// Runs each test body once against SQLite and once against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            use crate::support::*;
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            use crate::support::*;
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some($app) = TestApp::spawn(Backend::Postgres).await else { return };
+                    $body
+                }
+            )*
+        }
+    };
+}
