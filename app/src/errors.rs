@@ -21,6 +21,15 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status of a script call refused with this error.
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            AppError::NotSignedIn => http::StatusCode::UNAUTHORIZED,
+            AppError::StepPending { .. } => http::StatusCode::CONFLICT,
+            AppError::Unavailable | AppError::Transport(_) => http::StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
     /// The message for the person.
     pub fn message(&self) -> &'static str {
         match self {

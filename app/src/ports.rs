@@ -122,6 +122,28 @@ pub fn backend_and_request() -> Option<(Arc<dyn PortalBackend>, Parts)> {
     }
 }
 
+/// Gives a refused server-function call its HTTP status (401, 422, 503…)
+/// when script made it; a plain form post keeps the redirect back to its
+/// page that server_fn answers it with. Without this every refusal would be
+/// a 500, and a mistyped password would look like a server fault.
+pub fn with_refusal_status<T, E>(result: Result<T, E>, status: impl Fn(&E) -> http::StatusCode) -> Result<T, E> {
+    if let Err(error) = &result {
+        let by_script = use_context::<Parts>().is_some_and(|parts| {
+            !parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if by_script {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(status(error));
+            }
+        }
+    }
+    result
+}
+
 /// Adds a `Set-Cookie` header to the response being built.
 pub fn append_set_cookie(value: HeaderValue) {
     match use_context::<leptos_axum::ResponseOptions>() {

@@ -57,6 +57,16 @@ pub enum ChangePasswordError {
     App(#[from] AppError),
 }
 
+impl ChangePasswordError {
+    /// The HTTP status of a script call refused with this error.
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            ChangePasswordError::Rejected(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
+            ChangePasswordError::App(app) => app.status(),
+        }
+    }
+}
+
 impl leptos::server_fn::error::FromServerFnError for ChangePasswordError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
@@ -78,7 +88,7 @@ pub async fn change_password(
     let Some((backend, request)) = ports::backend_and_request() else {
         return Err(AppError::Unavailable.into());
     };
-    match backend.change_password(&request, new_password, repeated).await {
+    let result = match backend.change_password(&request, new_password, repeated).await {
         Ok(signed_in) => {
             ports::append_set_cookie(signed_in.set_cookie);
             leptos_axum::redirect(routes::path_of(signed_in.next));
@@ -86,7 +96,8 @@ pub async fn change_password(
         }
         Err(PasswordChangeRefusal::Session(refusal)) => Err(AppError::from(refusal).into()),
         Err(PasswordChangeRefusal::Rejected(problem)) => Err(ChangePasswordError::Rejected(problem)),
-    }
+    };
+    ports::with_refusal_status(result, ChangePasswordError::status)
 }
 
 #[component]

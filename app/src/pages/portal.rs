@@ -20,12 +20,10 @@ pub async fn load_portal() -> Result<PortalSummary, AppError> {
     let Some((backend, request)) = crate::ports::backend_and_request() else {
         return Err(AppError::Unavailable);
     };
-    let person = backend.signed_in_person(&request).await?;
-    Ok(PortalSummary {
-        first_name: person.first_name,
-        last_name: person.last_name,
-        login: person.login,
-    })
+    let result = backend.signed_in_person(&request).await.map_err(AppError::from).map(|person| {
+        PortalSummary { first_name: person.first_name, last_name: person.last_name, login: person.login }
+    });
+    crate::ports::with_refusal_status(result, AppError::status)
 }
 
 /// Ends the session on the server and removes the cookie.
@@ -34,14 +32,15 @@ pub async fn sign_out() -> Result<(), AppError> {
     let Some((backend, request)) = crate::ports::backend_and_request() else {
         return Err(AppError::Unavailable);
     };
-    match backend.sign_out(&request).await {
+    let result = match backend.sign_out(&request).await {
         Ok(clear_cookie) => {
             crate::ports::append_set_cookie(clear_cookie);
             leptos_axum::redirect(routes::SIGNED_OUT);
             Ok(())
         }
-        Err(refusal) => Err(refusal.into()),
-    }
+        Err(refusal) => Err(AppError::from(refusal)),
+    };
+    crate::ports::with_refusal_status(result, AppError::status)
 }
 
 #[component]

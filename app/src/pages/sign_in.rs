@@ -43,6 +43,18 @@ impl SignInError {
         }
     }
 
+    /// The HTTP status of a script call refused with this error.
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            SignInError::MissingInput { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            SignInError::InvalidCredentials { .. } => http::StatusCode::UNAUTHORIZED,
+            SignInError::ProfileUnconfirmed { .. } => http::StatusCode::FORBIDDEN,
+            SignInError::Unavailable { .. } | SignInError::Transport(_) => {
+                http::StatusCode::SERVICE_UNAVAILABLE
+            }
+        }
+    }
+
     fn login_message(&self) -> Option<&'static str> {
         match self {
             SignInError::MissingInput { login_missing: true, .. } => Some(MSG_LOGIN_MISSING),
@@ -112,7 +124,7 @@ pub async fn sign_in(login: String, password: String) -> Result<(), SignInError>
     let Some((backend, request)) = ports::backend_and_request() else {
         return Err(SignInError::Unavailable { login: echoed });
     };
-    match backend.sign_in(&request, login, password).await {
+    let result = match backend.sign_in(&request, login, password).await {
         Ok(signed_in) => {
             ports::append_set_cookie(signed_in.set_cookie);
             leptos_axum::redirect(routes::path_of(signed_in.next));
@@ -130,7 +142,8 @@ pub async fn sign_in(login: String, password: String) -> Result<(), SignInError>
             Err(SignInError::ProfileUnconfirmed { login: echoed })
         }
         Err(SignInRefusal::Unavailable) => Err(SignInError::Unavailable { login: echoed }),
-    }
+    };
+    ports::with_refusal_status(result, SignInError::status)
 }
 
 #[component]

@@ -104,7 +104,31 @@ on_both_databases! {
             .send()
             .await
             .unwrap();
+        assert_eq!(api.status(), StatusCode::CONFLICT);
         let body = api.text().await.unwrap();
         assert!(body.contains("StepPending") && body.contains("/zmiana-hasla"), "{body}");
+    }
+
+    script_calls_get_statuses_that_say_who_is_at_fault(app) {
+        async fn call(app: &TestApp, login: &str, password: &str) -> (StatusCode, String) {
+            let response = app
+                .client
+                .post(app.url("/api/zaloguj"))
+                .header("accept", "application/json")
+                .form(&[("login", login), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+        let (status, body) = call(&app, "jkowalski", "zle-haslo").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert!(body.contains("InvalidCredentials"));
+        assert_eq!(call(&app, "", "").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(call(&app, "pzielinski", PIOTR.password).await.0, StatusCode::FORBIDDEN);
+        let (status, _) = call(&app, "jkowalski", JAN.password).await;
+        assert_eq!(status, StatusCode::OK);
+        let portal = app.client.post(app.url("/api/portal")).header("accept", "application/json").send().await.unwrap();
+        assert_eq!(portal.status(), StatusCode::UNAUTHORIZED);
     }
 }
