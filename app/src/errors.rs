@@ -67,3 +67,27 @@ impl From<crate::ports::SessionRefusal> for AppError {
         }
     }
 }
+
+/// The Polish form of a noun after a number: 1 minutę, 2–4 minuty,
+/// 5–21 minut, 22–24 minuty, 25 minut…
+pub fn polish_plural(n: u64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        few
+    } else {
+        many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::polish_plural;
+
+    #[test]
+    fn polish_plurals() {
+        let m = |n| polish_plural(n, "minutę", "minuty", "minut");
+        assert_eq!([m(1), m(2), m(4), m(5), m(12), m(14), m(21), m(22), m(25)],
+            ["minutę", "minuty", "minuty", "minut", "minut", "minut", "minut", "minuty", "minut"]);
+    }
+}

@@ -38,6 +38,9 @@ pub enum SignInRefusal {
     /// The password was right, but the profile was never confirmed (at a ZUS
     /// office or through login.gov.pl), so it may not sign in.
     ProfileUnconfirmed,
+    /// Too many failed attempts for this login or from this address: the
+    /// attempt was not checked. Try again after this many seconds.
+    Throttled { retry_after_secs: u64 },
     /// The back end could not do its work (the database is down…). Logged there.
     Unavailable,
 }
@@ -142,6 +145,13 @@ pub fn with_refusal_status<T, E>(result: Result<T, E>, status: impl Fn(&E) -> ht
         }
     }
     result
+}
+
+/// Tells the client when it may try again (`Retry-After`).
+pub fn set_retry_after(secs: u64) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::header::RETRY_AFTER, HeaderValue::from(secs));
+    }
 }
 
 /// Adds a `Set-Cookie` header to the response being built.

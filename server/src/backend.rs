@@ -23,6 +23,7 @@ use crate::{
         credentials::{CredentialCheck, check_credentials},
         password_hasher::PasswordHasher,
         password_policy::{self, PersonalData},
+        throttle::{AttemptKeys, SignInThrottle},
     },
     session::{ActiveSession, CookiePolicy, SessionStore, Stage},
 };
@@ -33,6 +34,8 @@ pub struct PortalService {
     hasher: PasswordHasher,
     sessions: SessionStore,
     cookies: CookiePolicy,
+    throttle: SignInThrottle,
+    client_ip_header: Option<http::HeaderName>,
 }
 
 fn next_step(stage: Stage) -> NextStep {
@@ -42,17 +45,36 @@ fn next_step(stage: Stage) -> NextStep {
     }
 }
 
-fn client(request: &Parts) -> String {
-    request
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "-".into())
+/// The peer address of the connection.
+fn peer(request: &Parts) -> Option<std::net::IpAddr> {
+    request.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
 }
 
 impl PortalService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, sessions: SessionStore, cookies: CookiePolicy) -> Self {
-        PortalService { db, hasher, sessions, cookies }
+    pub fn new(
+        db: DatabaseConnection,
+        hasher: PasswordHasher,
+        sessions: SessionStore,
+        cookies: CookiePolicy,
+        client_ip_header: Option<http::HeaderName>,
+    ) -> Self {
+        let throttle = SignInThrottle::new(db.clone());
+        PortalService { db, hasher, sessions, cookies, throttle, client_ip_header }
+    }
+
+    /// The client's address: the peer, or — behind a reverse proxy — the
+    /// address the proxy puts in the configured header (`http.client_ip_header`).
+    fn client_ip(&self, request: &Parts) -> Option<std::net::IpAddr> {
+        match &self.client_ip_header {
+            Some(name) => request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next_back())
+                .and_then(|v| v.trim().parse().ok())
+                .or_else(|| peer(request)),
+            None => peer(request),
+        }
     }
 
     /// The live session of a request, if any.
@@ -93,10 +115,31 @@ impl PortalBackend for PortalService {
         if login_missing || password_missing {
             return Err(SignInRefusal::MissingInput { login: login_missing, password: password_missing });
         }
+        let keys = AttemptKeys::new(&login, self.client_ip(request));
+        match self.throttle.wait_ms(&keys).await {
+            Ok(0) => {}
+            Ok(wait_ms) => {
+                tracing::warn!(client = ?self.client_ip(request), wait_ms, "sign-in throttled");
+                return Err(SignInRefusal::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) });
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reading the sign-in throttle failed");
+                return Err(SignInRefusal::Unavailable);
+            }
+        }
         let checked = check_credentials(&self.db, &self.hasher, &login, password).await;
+        let counted = match &checked {
+            Ok(CredentialCheck::Accepted { .. }) => self.throttle.record_success(&keys).await,
+            Ok(CredentialCheck::Rejected) => self.throttle.record_failure(&keys).await,
+            Err(_) => Ok(()),
+        };
+        if let Err(e) = counted {
+            tracing::error!(error = %e, "updating the sign-in throttle failed");
+            return Err(SignInRefusal::Unavailable);
+        }
         match checked {
             Ok(CredentialCheck::Accepted { person, .. }) if !person.profile_confirmed => {
-                tracing::info!(person_id = person.id, client = %client(request), "sign-in refused: profile not confirmed");
+                tracing::info!(person_id = person.id, client = ?self.client_ip(request), "sign-in refused: profile not confirmed");
                 Err(SignInRefusal::ProfileUnconfirmed)
             }
             Ok(CredentialCheck::Accepted { person, legacy }) => {
@@ -104,7 +147,7 @@ impl PortalBackend for PortalService {
                 let previous = self.cookies.token(&request.headers);
                 match self.sessions.open(person.id, stage, previous.as_ref()).await {
                     Ok(token) => {
-                        tracing::info!(person_id = person.id, stage = stage.as_str(), client = %client(request), "password accepted");
+                        tracing::info!(person_id = person.id, stage = stage.as_str(), client = ?self.client_ip(request), "password accepted");
                         Ok(SignedIn { set_cookie: self.cookies.set(&token), next: next_step(stage) })
                     }
                     Err(e) => {
@@ -114,7 +157,7 @@ impl PortalBackend for PortalService {
                 }
             }
             Ok(CredentialCheck::Rejected) => {
-                tracing::info!(client = %client(request), "sign-in refused: wrong login or password");
+                tracing::info!(client = ?self.client_ip(request), "sign-in refused: wrong login or password");
                 Err(SignInRefusal::InvalidCredentials)
             }
             Err(e) => {
@@ -136,7 +179,7 @@ impl PortalBackend for PortalService {
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
         if let Some(token) = self.cookies.token(&request.headers) {
             self.sessions.end(&token).await.map_err(|e| unavailable("ending a session", e))?;
-            tracing::info!(client = %client(request), "signed out");
+            tracing::info!(client = ?self.client_ip(request), "signed out");
         }
         // Without a session there is nothing to end; the cookie goes anyway.
         Ok(self.cookies.clear())
@@ -194,7 +237,7 @@ impl PortalBackend for PortalService {
             .await
             .map_err(|e| fail("advancing the session", e))?
             .ok_or(PasswordChangeRefusal::Session(SessionRefusal::NotSignedIn))?;
-        tracing::info!(person_id, client = %client(request), "legacy password replaced");
+        tracing::info!(person_id, client = ?self.client_ip(request), "legacy password replaced");
         Ok(SignedIn { set_cookie: self.cookies.set(&token), next: NextStep::Portal })
     }
 }

@@ -51,6 +51,11 @@ pub struct SessionSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct HttpSettings {
     pub request_timeout_secs: u64,
+    /// Behind a reverse proxy: the header in which it passes the client's
+    /// address (e.g. `x-forwarded-for`; its last entry is used). Empty: the
+    /// connection's peer address.
+    #[serde(default)]
+    pub client_ip_header: String,
 }
 
 /// A configuration problem, worded as one line for the operator.
@@ -127,6 +132,11 @@ impl Settings {
                 "session.absolute_timeout_secs",
                 "must not be shorter than session.idle_timeout_secs",
             ));
+        }
+        if !self.http.client_ip_header.is_empty()
+            && http::HeaderName::from_bytes(self.http.client_ip_header.as_bytes()).is_err()
+        {
+            return Err(ConfigError::key("http.client_ip_header", "is not a valid header name"));
         }
         if self.http.request_timeout_secs == 0 {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));

@@ -53,7 +53,10 @@ impl Application {
         }
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let cookies = CookiePolicy::new(settings.site.dev_mode);
-        let service = PortalService::new(db.clone(), hasher, sessions.clone(), cookies);
+        let client_ip_header = (!settings.http.client_ip_header.is_empty())
+            .then(|| http::HeaderName::from_bytes(settings.http.client_ip_header.as_bytes()).ok())
+            .flatten();
+        let service = PortalService::new(db.clone(), hasher, sessions.clone(), cookies, client_ip_header);
         let router = router(&settings, service, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;

@@ -5,7 +5,17 @@ use leptos::{html, prelude::*};
 pub struct FieldError {
     /// The `id` of the field to jump to.
     pub field_id: Option<&'static str>,
-    pub message: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn at(field_id: &'static str, message: impl Into<String>) -> Self {
+        FieldError { field_id: Some(field_id), message: message.into() }
+    }
+
+    pub fn general(message: impl Into<String>) -> Self {
+        FieldError { field_id: None, message: message.into() }
+    }
 }
 
 /// The list of problems at the top of a form (the GOV.UK pattern).

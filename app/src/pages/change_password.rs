@@ -122,10 +122,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let summary = move || {
         error.get().map(|e| {
             let item = match e {
-                ChangePasswordError::Rejected(p) => {
-                    FieldError { field_id: Some(p.field()), message: p.message() }
-                }
-                ChangePasswordError::App(app) => FieldError { field_id: None, message: app.message() },
+                ChangePasswordError::Rejected(p) => FieldError::at(p.field(), p.message()),
+                ChangePasswordError::App(app) => FieldError::general(app.message()),
             };
             view! { <ErrorSummary errors=vec![item]/> }
         })

@@ -20,6 +20,8 @@ pub enum SignInError {
     InvalidCredentials { login: String },
     #[error("profile not confirmed")]
     ProfileUnconfirmed { login: String },
+    #[error("throttled for {retry_after_secs} s")]
+    Throttled { login: String, retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable { login: String },
     #[error("request failed: {0}")]
@@ -38,6 +40,7 @@ impl SignInError {
             SignInError::MissingInput { login, .. }
             | SignInError::InvalidCredentials { login }
             | SignInError::ProfileUnconfirmed { login }
+            | SignInError::Throttled { login, .. }
             | SignInError::Unavailable { login } => login.clone(),
             SignInError::Transport(_) => String::new(),
         }
@@ -49,6 +52,7 @@ impl SignInError {
             SignInError::MissingInput { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
             SignInError::InvalidCredentials { .. } => http::StatusCode::UNAUTHORIZED,
             SignInError::ProfileUnconfirmed { .. } => http::StatusCode::FORBIDDEN,
+            SignInError::Throttled { .. } => http::StatusCode::TOO_MANY_REQUESTS,
             SignInError::Unavailable { .. } | SignInError::Transport(_) => {
                 http::StatusCode::SERVICE_UNAVAILABLE
             }
@@ -83,25 +87,37 @@ impl SignInError {
     fn summary(&self) -> Vec<FieldError> {
         let mut items = Vec::new();
         if let Some(message) = self.login_message() {
-            items.push(FieldError { field_id: Some("login"), message });
+            items.push(FieldError::at("login", message));
         }
         if let Some(message) = self.password_message() {
-            items.push(FieldError { field_id: Some("password"), message });
+            items.push(FieldError::at("password", message));
         }
         match self {
             SignInError::ProfileUnconfirmed { .. } => {
-                items.push(FieldError { field_id: Some("confirm-profile"), message: MSG_UNCONFIRMED })
+                items.push(FieldError::at("confirm-profile", MSG_UNCONFIRMED))
             }
-            SignInError::Unavailable { .. } => {
-                items.push(FieldError { field_id: None, message: errors::UNAVAILABLE })
+            SignInError::Throttled { retry_after_secs, .. } => {
+                items.push(FieldError::general(throttled_message(*retry_after_secs)))
             }
-            SignInError::Transport(_) => {
-                items.push(FieldError { field_id: None, message: errors::TRANSPORT })
-            }
+            SignInError::Unavailable { .. } => items.push(FieldError::general(errors::UNAVAILABLE)),
+            SignInError::Transport(_) => items.push(FieldError::general(errors::TRANSPORT)),
             _ => {}
         }
         items
     }
+}
+
+/// "Too many attempts, try again in N minutes/seconds", in Polish grammar.
+pub fn throttled_message(retry_after_secs: u64) -> String {
+    let wait = if retry_after_secs >= 60 {
+        let minutes = retry_after_secs.div_ceil(60);
+        format!("{minutes} {}", errors::polish_plural(minutes, "minutę", "minuty", "minut"))
+    } else {
+        format!("{retry_after_secs} {}", errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund"))
+    };
+    format!(
+        "Zbyt wiele nieudanych prób logowania. Ze względów bezpieczeństwa kolejną próbę możesz podjąć za {wait}."
+    )
 }
 
 impl leptos::server_fn::error::FromServerFnError for SignInError {
@@ -140,6 +156,10 @@ pub async fn sign_in(login: String, password: String) -> Result<(), SignInError>
         }
         Err(SignInRefusal::ProfileUnconfirmed) => {
             Err(SignInError::ProfileUnconfirmed { login: echoed })
+        }
+        Err(SignInRefusal::Throttled { retry_after_secs }) => {
+            ports::set_retry_after(retry_after_secs);
+            Err(SignInError::Throttled { login: echoed, retry_after_secs })
         }
         Err(SignInRefusal::Unavailable) => Err(SignInError::Unavailable { login: echoed }),
     };

@@ -11,3 +11,4 @@ mod http_stack;
 mod sessions;
 mod sign_in;
 mod startup;
+mod throttling;

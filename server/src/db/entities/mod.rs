@@ -1,2 +1,3 @@
 pub mod person;
 pub mod session;
+pub mod sign_in_throttle;

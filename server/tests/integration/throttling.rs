@@ -1,0 +1,60 @@
+//! Failed sign-ins slow down further attempts, per account and per address.
+
+use std::time::Duration;
+
+use crate::on_both_databases;
+use crate::support::*;
+
+fn kind(response: &reqwest::Response) -> String {
+    let error = redirected_error(response).expect("an error");
+    error.as_object().unwrap().keys().next().unwrap().clone()
+}
+
+on_both_databases! {
+    an_account_slows_down_after_five_failures_even_for_the_right_password(app) {
+        for _ in 0..6 {
+            assert_eq!(kind(&app.sign_in("jkowalski", "zle-haslo-12345").await), "InvalidCredentials");
+        }
+        // The sixth failure earned a 2-second wait: now even the right password is not checked.
+        let throttled = app.sign_in("jkowalski", JAN.password).await;
+        assert_eq!(kind(&throttled), "Throttled");
+        assert!(set_cookie_header(&throttled, app.cookie_name).is_none());
+        let wait = redirected_error(&throttled).unwrap()["Throttled"]["retry_after_secs"].as_u64().unwrap();
+        assert!((1..=2).contains(&wait), "{wait}");
+        // Other accounts are not affected.
+        app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+        // It is a delay, not a lock: after it the owner gets in, and the count starts over.
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        app.signed_in("jkowalski", JAN.password, "/portal").await;
+        assert_eq!(kind(&app.sign_in("jkowalski", "zle-haslo-12345").await), "InvalidCredentials");
+    }
+
+    unknown_logins_are_throttled_exactly_like_real_ones(app) {
+        for _ in 0..6 {
+            assert_eq!(kind(&app.sign_in("nieistnieje", "zle-haslo-12345").await), "InvalidCredentials");
+        }
+        assert_eq!(kind(&app.sign_in("nieistnieje", "zle-haslo-12345").await), "Throttled");
+    }
+
+    one_address_spraying_many_accounts_is_slowed_down(app) {
+        for n in 0..31 {
+            let login = format!("ofiara{n}");
+            assert_eq!(kind(&app.sign_in(&login, "Haslo12345678").await), "InvalidCredentials", "{login}");
+        }
+        // A fresh account from the same address now waits too.
+        assert_eq!(kind(&app.sign_in("jkowalski", JAN.password).await), "Throttled");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_on_one_instance_count_on_another() {
+    let Some(url) = fresh_database(Backend::Postgres).await else { return };
+    let a = TestApp::spawn_with(test_settings(&url, false)).await;
+    let b = TestApp::spawn_with(test_settings(&url, false)).await;
+    for n in 0..6 {
+        let app = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(kind(&app.sign_in("jkowalski", "zle-haslo-12345").await), "InvalidCredentials");
+    }
+    assert_eq!(kind(&a.sign_in("jkowalski", JAN.password).await), "Throttled");
+    assert_eq!(kind(&b.sign_in("jkowalski", JAN.password).await), "Throttled");
+}
