@@ -10,11 +10,31 @@ use async_trait::async_trait;
 use http::{HeaderValue, header::SET_COOKIE, request::Parts};
 use leptos::prelude::{provide_context, use_context};
 
+pub use crate::pages::{
+    choose_account::AccountChoice,
+    choose_role::RoleChoice,
+    portal::PortalSummary,
+};
+
+/// Why an account or role choice was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceRefusal {
+    Session(SessionRefusal),
+    /// Nothing was chosen.
+    Missing,
+    /// Not one of the options (e.g. a proxy revoked meanwhile, or a forged value).
+    NotOffered,
+}
+
 /// What a correct login and password lead to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStep {
-    /// The person is signed in.
+    /// Signed in, working in an account (and role).
     Portal,
+    /// Signed in with several accounts on offer: choose one.
+    ChooseAccount,
+    /// In the individual account with several roles on offer: choose one.
+    ChooseRole,
     /// The password is shorter than the current minimum: the session may do
     /// nothing but change it.
     ChangePassword,
@@ -45,14 +65,6 @@ pub enum SignInRefusal {
     Unavailable,
 }
 
-/// The person behind a signed-in session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedInPerson {
-    pub login: String,
-    pub first_name: String,
-    pub last_name: String,
-}
-
 /// Why a session-bound request could not be served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionRefusal {
@@ -77,9 +89,21 @@ pub trait PortalBackend: Send + Sync + 'static {
         password: String,
     ) -> Result<SignedIn, SignInRefusal>;
 
-    /// The person signed in with this request's session, if the session is
-    /// complete (no pending step).
-    async fn signed_in_person(&self, request: &Parts) -> Result<SignedInPerson, SessionRefusal>;
+    /// What the portal shows to this request's session, which must have
+    /// chosen its account (and role).
+    async fn portal(&self, request: &Parts) -> Result<PortalSummary, SessionRefusal>;
+
+    /// The accounts this session's person may work in.
+    async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal>;
+
+    /// Works in the account with this value (one of `account_choices`).
+    async fn choose_account(&self, request: &Parts, account: String) -> Result<NextStep, ChoiceRefusal>;
+
+    /// The roles of the individual account, for a session working in it.
+    async fn role_choices(&self, request: &Parts) -> Result<Vec<RoleChoice>, SessionRefusal>;
+
+    /// Works in this role of the individual account.
+    async fn choose_role(&self, request: &Parts, role: String) -> Result<NextStep, ChoiceRefusal>;
 
     /// Ends this request's session on the server; returns the header that
     /// removes the cookie from the browser.

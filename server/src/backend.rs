@@ -2,10 +2,15 @@
 //! and session modules.
 
 use app::{
-    pages::change_password::NewPasswordProblem,
+    pages::{
+        change_password::NewPasswordProblem,
+        choose_account::{AccountChoice, AccountKind},
+        choose_role::{RoleChoice, RoleKind},
+        portal::{Benefit, InsuranceTitle, PortalSummary, StartPage},
+    },
     ports::{
-        NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal, SignedIn,
-        SignedInPerson,
+        ChoiceRefusal, NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal,
+        SignedIn,
     },
 };
 use async_trait::async_trait;
@@ -14,8 +19,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use secrecy::SecretString;
 
 use crate::{
+    accounts::{self, AccountOption, AccountRef, Role},
     db::{
-        entities::{person, session},
+        entities::{benefit, insurance_title, payer, person, session},
         now_millis,
     },
     error::BackendError,
@@ -25,7 +31,7 @@ use crate::{
         password_policy::{self, PersonalData},
         throttle::{AttemptKeys, SignInThrottle},
     },
-    session::{ActiveSession, CookiePolicy, SessionStore, Stage},
+    session::{ActiveSession, CookiePolicy, SessionState, SessionStore, Stage},
 };
 
 #[derive(Clone)]
@@ -41,8 +47,33 @@ pub struct PortalService {
 fn next_step(stage: Stage) -> NextStep {
     match stage {
         Stage::PasswordChangeRequired => NextStep::ChangePassword,
-        Stage::Authenticated => NextStep::Portal,
+        Stage::ChoosingAccount => NextStep::ChooseAccount,
+        Stage::ChoosingRole => NextStep::ChooseRole,
+        Stage::InPortal => NextStep::Portal,
     }
+}
+
+fn role_kind(role: Role) -> RoleKind {
+    match role {
+        Role::Ubezpieczony => RoleKind::Ubezpieczony,
+        Role::Swiadczeniobiorca => RoleKind::Swiadczeniobiorca,
+        Role::Ogolna => RoleKind::Ogolna,
+    }
+}
+
+fn date_of(millis: i64) -> String {
+    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
+    let days = millis.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The peer address of the connection.
@@ -91,6 +122,37 @@ impl PortalService {
             Ok(None) => Err(SessionRefusal::NotSignedIn),
             Err(e) => Err(unavailable("session look-up", e)),
         }
+    }
+
+    /// Where a freshly signed-in person starts: choosing among several
+    /// accounts, or — with only the individual account — its role (or the
+    /// portal, when "ogólna" is the only role).
+    async fn entry_state(&self, person_id: i32) -> Result<SessionState, BackendError> {
+        let accounts = accounts::available_accounts(&self.db, person_id, now_millis()).await?;
+        if accounts.len() > 1 {
+            return Ok(SessionState::at(Stage::ChoosingAccount));
+        }
+        self.state_for_account(person_id, AccountRef::Individual).await
+    }
+
+    async fn state_for_account(&self, person_id: i32, account: AccountRef) -> Result<SessionState, BackendError> {
+        if account != AccountRef::Individual {
+            return Ok(SessionState { stage: Stage::InPortal, account: Some(account), role: None });
+        }
+        let roles = accounts::available_roles(&self.db, person_id).await?;
+        Ok(match roles.as_slice() {
+            [only] => SessionState { stage: Stage::InPortal, account: Some(account), role: Some(*only) },
+            _ => SessionState { stage: Stage::ChoosingRole, account: Some(account), role: None },
+        })
+    }
+
+    /// A session that has got past the password (and its change).
+    async fn signed_in_session(&self, request: &Parts) -> Result<ActiveSession, SessionRefusal> {
+        let session = self.session_or_refusal(request).await?;
+        if !session.state.stage.is_signed_in() {
+            return Err(SessionRefusal::StepPending(next_step(session.state.stage)));
+        }
+        Ok(session)
     }
 
     async fn person(&self, id: i32) -> Result<person::Model, SessionRefusal> {
@@ -143,12 +205,20 @@ impl PortalBackend for PortalService {
                 Err(SignInRefusal::ProfileUnconfirmed)
             }
             Ok(CredentialCheck::Accepted { person, legacy }) => {
-                let stage = if legacy { Stage::PasswordChangeRequired } else { Stage::Authenticated };
+                let state = if legacy {
+                    Ok(SessionState::at(Stage::PasswordChangeRequired))
+                } else {
+                    self.entry_state(person.id).await
+                };
                 let previous = self.cookies.token(&request.headers);
-                match self.sessions.open(person.id, stage, previous.as_ref()).await {
-                    Ok(token) => {
-                        tracing::info!(person_id = person.id, stage = stage.as_str(), client = ?self.client_ip(request), "password accepted");
-                        Ok(SignedIn { set_cookie: self.cookies.set(&token), next: next_step(stage) })
+                let opened = match state {
+                    Ok(state) => self.sessions.open(person.id, state, previous.as_ref()).await.map(|t| (t, state)),
+                    Err(e) => Err(e),
+                };
+                match opened {
+                    Ok((token, state)) => {
+                        tracing::info!(person_id = person.id, stage = state.stage.as_str(), client = ?self.client_ip(request), "password accepted");
+                        Ok(SignedIn { set_cookie: self.cookies.set(&token), next: next_step(state.stage) })
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "opening a session failed");
@@ -167,13 +237,195 @@ impl PortalBackend for PortalService {
         }
     }
 
-    async fn signed_in_person(&self, request: &Parts) -> Result<SignedInPerson, SessionRefusal> {
+    async fn portal(&self, request: &Parts) -> Result<PortalSummary, SessionRefusal> {
         let session = self.session_or_refusal(request).await?;
-        if session.stage != Stage::Authenticated {
-            return Err(SessionRefusal::StepPending(next_step(session.stage)));
+        let state = session.state;
+        if state.stage != Stage::InPortal {
+            return Err(SessionRefusal::StepPending(next_step(state.stage)));
         }
         let person = self.person(session.person_id).await?;
-        Ok(SignedInPerson { login: person.login, first_name: person.first_name, last_name: person.last_name })
+        let fail = |what: &str, e: BackendError| unavailable(what, e);
+        let options = accounts::available_accounts(&self.db, person.id, now_millis())
+            .await
+            .map_err(|e| fail("listing accounts", e))?;
+        let chosen = state.account.and_then(|a| options.iter().find(|o| o.reference() == a).cloned());
+        let Some(chosen) = chosen else {
+            // The account is gone (a proxy revoked or expired): choose again.
+            let state = SessionState::at(Stage::ChoosingAccount);
+            self.sessions.set_state(&session, state).await.map_err(|e| fail("resetting the account", e))?;
+            tracing::info!(person_id = person.id, "chosen account no longer available");
+            return Err(SessionRefusal::StepPending(NextStep::ChooseAccount));
+        };
+        let roles = accounts::available_roles(&self.db, person.id).await.map_err(|e| fail("listing roles", e))?;
+        let db_err = |what: &'static str| move |e: sea_orm::DbErr| unavailable(what, e.into());
+        let (account_kind, account_name, role, start) = match chosen {
+            AccountOption::Individual => {
+                let role = state.role.filter(|r| roles.contains(r)).ok_or(SessionRefusal::StepPending(NextStep::ChooseRole))?;
+                let start = match role {
+                    Role::Ubezpieczony => StartPage::Insured {
+                        titles: insurance_title::Entity::find()
+                            .filter(insurance_title::Column::PersonId.eq(person.id))
+                            .all(&self.db)
+                            .await
+                            .map_err(db_err("insurance titles"))?
+                            .into_iter()
+                            .map(|t| InsuranceTitle { code: t.code, description: t.description, payer_name: t.payer_name, since: t.since })
+                            .collect(),
+                    },
+                    Role::Swiadczeniobiorca => StartPage::Beneficiary {
+                        benefits: benefit::Entity::find()
+                            .filter(benefit::Column::PersonId.eq(person.id))
+                            .all(&self.db)
+                            .await
+                            .map_err(db_err("benefits"))?
+                            .into_iter()
+                            .map(|b| Benefit { kind: b.kind, case_number: b.case_number, since: b.since })
+                            .collect(),
+                    },
+                    Role::Ogolna => StartPage::General {
+                        email: person.email.clone(),
+                        phone: person.phone.clone(),
+                        recovery_channel: if person.recovery_channel == "sms" { "SMS".into() } else { "E-mail".into() },
+                    },
+                };
+                let name = format!("{} {}", person.first_name, person.last_name);
+                (AccountKind::Individual, name, Some(role_kind(role)), start)
+            }
+            AccountOption::Payer { id, name, nip } => {
+                let address = payer::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await
+                    .map_err(db_err("payer"))?
+                    .map(|p| p.address)
+                    .unwrap_or_default();
+                (AccountKind::Payer, name.clone(), None, StartPage::Payer { name, nip, address })
+            }
+            AccountOption::Proxy { payer_name, nip, grantor_name, scope, valid_to, .. } => (
+                AccountKind::Proxy,
+                payer_name.clone(),
+                None,
+                StartPage::Proxy { payer_name, nip, grantor: grantor_name, scope, valid_to: valid_to.map(date_of) },
+            ),
+        };
+        Ok(PortalSummary {
+            first_name: person.first_name,
+            last_name: person.last_name,
+            login: person.login,
+            can_switch_account: options.len() > 1,
+            can_switch_role: account_kind == AccountKind::Individual && roles.len() > 1,
+            account_kind,
+            account_name,
+            role,
+            start,
+        })
+    }
+
+    async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal> {
+        let session = self.signed_in_session(request).await?;
+        let person = self.person(session.person_id).await?;
+        let options = accounts::available_accounts(&self.db, person.id, now_millis())
+            .await
+            .map_err(|e| unavailable("listing accounts", e))?;
+        Ok(options
+            .into_iter()
+            .map(|option| {
+                let current = session.state.account == Some(option.reference());
+                let value = option.reference().encode();
+                match option {
+                    AccountOption::Individual => AccountChoice {
+                        value,
+                        kind: AccountKind::Individual,
+                        name: format!("{} {}", person.first_name, person.last_name),
+                        nip: None,
+                        grantor: None,
+                        scope: None,
+                        valid_to: None,
+                        current,
+                    },
+                    AccountOption::Payer { name, nip, .. } => AccountChoice {
+                        value,
+                        kind: AccountKind::Payer,
+                        name,
+                        nip: Some(nip),
+                        grantor: None,
+                        scope: None,
+                        valid_to: None,
+                        current,
+                    },
+                    AccountOption::Proxy { payer_name, nip, grantor_name, scope, valid_to, .. } => AccountChoice {
+                        value,
+                        kind: AccountKind::Proxy,
+                        name: payer_name,
+                        nip: Some(nip),
+                        grantor: Some(grantor_name),
+                        scope: Some(scope),
+                        valid_to: valid_to.map(date_of),
+                        current,
+                    },
+                }
+            })
+            .collect())
+    }
+
+    async fn choose_account(&self, request: &Parts, account: String) -> Result<NextStep, ChoiceRefusal> {
+        let session = self.signed_in_session(request).await.map_err(ChoiceRefusal::Session)?;
+        if account.trim().is_empty() {
+            return Err(ChoiceRefusal::Missing);
+        }
+        let wanted = AccountRef::decode(account.trim()).ok_or(ChoiceRefusal::NotOffered)?;
+        let fail = |what: &str, e: BackendError| ChoiceRefusal::Session(unavailable(what, e));
+        let options = accounts::available_accounts(&self.db, session.person_id, now_millis())
+            .await
+            .map_err(|e| fail("listing accounts", e))?;
+        if !options.iter().any(|o| o.reference() == wanted) {
+            tracing::warn!(person_id = session.person_id, account = %account, "account not on offer was chosen");
+            return Err(ChoiceRefusal::NotOffered);
+        }
+        let state = self.state_for_account(session.person_id, wanted).await.map_err(|e| fail("listing roles", e))?;
+        if !self.sessions.set_state(&session, state).await.map_err(|e| fail("storing the account", e))? {
+            return Err(ChoiceRefusal::Session(SessionRefusal::NotSignedIn));
+        }
+        tracing::info!(person_id = session.person_id, account = %wanted.encode(), "account chosen");
+        Ok(next_step(state.stage))
+    }
+
+    async fn role_choices(&self, request: &Parts) -> Result<Vec<RoleChoice>, SessionRefusal> {
+        let session = self.signed_in_session(request).await?;
+        match session.state.account {
+            Some(AccountRef::Individual) => {}
+            None => return Err(SessionRefusal::StepPending(NextStep::ChooseAccount)),
+            Some(_) => return Err(SessionRefusal::StepPending(NextStep::Portal)),
+        }
+        let roles = accounts::available_roles(&self.db, session.person_id)
+            .await
+            .map_err(|e| unavailable("listing roles", e))?;
+        Ok(roles
+            .into_iter()
+            .map(|r| RoleChoice { role: role_kind(r), current: session.state.role == Some(r) })
+            .collect())
+    }
+
+    async fn choose_role(&self, request: &Parts, role: String) -> Result<NextStep, ChoiceRefusal> {
+        let session = self.signed_in_session(request).await.map_err(ChoiceRefusal::Session)?;
+        if session.state.account != Some(AccountRef::Individual) {
+            return Err(ChoiceRefusal::Session(SessionRefusal::StepPending(next_step(session.state.stage))));
+        }
+        if role.trim().is_empty() {
+            return Err(ChoiceRefusal::Missing);
+        }
+        let wanted = Role::parse(role.trim()).ok_or(ChoiceRefusal::NotOffered)?;
+        let fail = |what: &str, e: BackendError| ChoiceRefusal::Session(unavailable(what, e));
+        let roles = accounts::available_roles(&self.db, session.person_id).await.map_err(|e| fail("listing roles", e))?;
+        if !roles.contains(&wanted) {
+            tracing::warn!(person_id = session.person_id, role = %role, "role not on offer was chosen");
+            return Err(ChoiceRefusal::NotOffered);
+        }
+        let state = SessionState { stage: Stage::InPortal, account: Some(AccountRef::Individual), role: Some(wanted) };
+        if !self.sessions.set_state(&session, state).await.map_err(|e| fail("storing the role", e))? {
+            return Err(ChoiceRefusal::Session(SessionRefusal::NotSignedIn));
+        }
+        tracing::info!(person_id = session.person_id, role = wanted.as_str(), "role chosen");
+        Ok(NextStep::Portal)
     }
 
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
@@ -192,8 +444,8 @@ impl PortalBackend for PortalService {
         repeated: String,
     ) -> Result<SignedIn, PasswordChangeRefusal> {
         let session = self.session_or_refusal(request).await.map_err(PasswordChangeRefusal::Session)?;
-        if session.stage != Stage::PasswordChangeRequired {
-            return Err(PasswordChangeRefusal::Session(SessionRefusal::StepPending(next_step(session.stage))));
+        if session.state.stage != Stage::PasswordChangeRequired {
+            return Err(PasswordChangeRefusal::Session(SessionRefusal::StepPending(next_step(session.state.stage))));
         }
         let person = self.person(session.person_id).await.map_err(PasswordChangeRefusal::Session)?;
         let who = PersonalData {
@@ -231,13 +483,14 @@ impl PortalBackend for PortalService {
             .exec(&self.db)
             .await
             .map_err(|e| fail("ending other sessions", e.into()))?;
+        let state = self.entry_state(person_id).await.map_err(|e| fail("listing accounts", e))?;
         let token = self
             .sessions
-            .advance(&session, Stage::Authenticated)
+            .advance(&session, state)
             .await
             .map_err(|e| fail("advancing the session", e))?
             .ok_or(PasswordChangeRefusal::Session(SessionRefusal::NotSignedIn))?;
         tracing::info!(person_id, client = ?self.client_ip(request), "legacy password replaced");
-        Ok(SignedIn { set_cookie: self.cookies.set(&token), next: NextStep::Portal })
+        Ok(SignedIn { set_cookie: self.cookies.set(&token), next: next_step(state.stage) })
     }
 }

@@ -1,12 +1,15 @@
 //! The demo people, loaded in dev mode only. Idempotent: a person already
 //! there (by login) is left as they are, changed password included.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use secrecy::SecretString;
 
 use crate::{
-    db::{entities::person, now_millis},
-    domain::{Login, Pesel},
+    db::{
+        entities::{benefit, insurance_title, payer, person, person_role, proxy_grant},
+        now_millis,
+    },
+    domain::{Login, Nip, Pesel},
     error::BackendError,
     identity::password_hasher::PasswordHasher,
 };
@@ -96,4 +99,129 @@ pub async fn load(db: &DatabaseConnection, hasher: &PasswordHasher, people: &[De
         added += 1;
     }
     Ok(added)
+}
+
+/// A payer of the demo, with the login of its owner (if one of the demo people runs it).
+struct DemoPayer {
+    nip: &'static str,
+    name: &'static str,
+    address: &'static str,
+    owner: Option<&'static str>,
+}
+
+const DEMO_PAYERS: &[DemoPayer] = &[
+    DemoPayer {
+        nip: "7771234567",
+        name: "Kowalski Usługi Remontowe Jan Kowalski",
+        address: "ul. Długa 5, 00-238 Warszawa",
+        owner: Some("jkowalski"),
+    },
+    DemoPayer {
+        nip: "9512345675",
+        name: "Piekarnia Wiśniewscy sp. z o.o.",
+        address: "ul. Piekarska 12, 31-001 Kraków",
+        owner: None,
+    },
+    DemoPayer {
+        nip: "8361000020",
+        name: "Transport Zieliński s.c.",
+        address: "ul. Portowa 3, 80-001 Gdańsk",
+        owner: None,
+    },
+];
+
+/// What the demo people can do beyond their individual account's "ogólna"
+/// role: Jan Kowalski is insured (two titles) and a benefit recipient, runs
+/// his own firm, and is the bakery's proxy; the transport firm's proxy was
+/// revoked, so it is never offered. Anna Nowak has only "ogólna".
+/// Idempotent: each kind of row is added only where none is there yet.
+pub async fn load_accounts(db: &DatabaseConnection) -> Result<(), BackendError> {
+    for p in DEMO_PAYERS {
+        Nip::parse(p.nip).expect("demo NIPs are valid");
+        if payer::Entity::find().filter(payer::Column::Nip.eq(p.nip)).one(db).await?.is_some() {
+            continue;
+        }
+        let owner = match p.owner {
+            Some(login) => person_id(db, login).await?,
+            None => None,
+        };
+        payer::ActiveModel {
+            nip: Set(p.nip.into()),
+            name: Set(p.name.into()),
+            address: Set(p.address.into()),
+            owner_person_id: Set(owner),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let Some(jan) = person_id(db, "jkowalski").await? else {
+        return Ok(());
+    };
+    for role in ["ubezpieczony", "swiadczeniobiorca"] {
+        let exists = person_role::Entity::find_by_id((jan, role.to_owned())).one(db).await?.is_some();
+        if !exists {
+            person_role::ActiveModel { person_id: Set(jan), role: Set(role.into()) }.insert(db).await?;
+        }
+    }
+    let no_titles = insurance_title::Entity::find().filter(insurance_title::Column::PersonId.eq(jan)).count(db).await? == 0;
+    if no_titles {
+        for (code, description, payer_name, since) in [
+            ("011000", "Umowa o pracę", "Piekarnia Wiśniewscy sp. z o.o.", "2015-03-01"),
+            ("057000", "Prowadzenie pozarolniczej działalności", "Kowalski Usługi Remontowe Jan Kowalski", "2019-06-01"),
+        ] {
+            insurance_title::ActiveModel {
+                person_id: Set(jan),
+                code: Set(code.into()),
+                description: Set(description.into()),
+                payer_name: Set(payer_name.into()),
+                since: Set(since.into()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    let no_benefits = benefit::Entity::find().filter(benefit::Column::PersonId.eq(jan)).count(db).await? == 0;
+    if no_benefits {
+        benefit::ActiveModel {
+            person_id: Set(jan),
+            kind: Set("Renta z tytułu częściowej niezdolności do pracy".into()),
+            case_number: Set("ENM/08/124301".into()),
+            since: Set("2023-01-01".into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let no_grants = proxy_grant::Entity::find().filter(proxy_grant::Column::ProxyPersonId.eq(jan)).count(db).await? == 0;
+    if no_grants {
+        let now = now_millis();
+        let year = 365 * 24 * 3600 * 1000;
+        for (nip, grantor, scope, revoked_at) in [
+            ("9512345675", "Maria Wiśniewska, prezes zarządu", "pelny", None),
+            ("8361000020", "Tomasz Zieliński, wspólnik", "dokumenty", Some(now - year / 12)),
+        ] {
+            let Some(p) = payer::Entity::find().filter(payer::Column::Nip.eq(nip)).one(db).await? else {
+                continue;
+            };
+            proxy_grant::ActiveModel {
+                payer_id: Set(p.id),
+                proxy_person_id: Set(jan),
+                grantor_name: Set(grantor.into()),
+                scope: Set(scope.into()),
+                valid_from: Set(now - year),
+                valid_to: Set(Some(now + 2 * year)),
+                revoked_at: Set(revoked_at),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn person_id(db: &DatabaseConnection, login: &str) -> Result<Option<i32>, BackendError> {
+    Ok(person::Entity::find().filter(person::Column::Login.eq(login)).one(db).await?.map(|p| p.id))
 }

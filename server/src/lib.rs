@@ -1,6 +1,7 @@
 //! The eZUS server: configuration, database, identity, sessions, the
 //! back end behind the pages, and the HTTP stack around them.
 
+pub mod accounts;
 pub mod backend;
 pub mod config;
 pub mod db;

@@ -49,7 +49,8 @@ impl Application {
         let hasher = PasswordHasher::new(&settings.argon2)?;
         if settings.site.dev_mode {
             let added = demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await?;
-            tracing::info!(added, "dev mode: demo people loaded");
+            demo_data::load_accounts(&db).await?;
+            tracing::info!(added, "dev mode: demo people and their accounts loaded");
         }
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let cookies = CookiePolicy::new(settings.site.dev_mode);

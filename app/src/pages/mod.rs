@@ -2,6 +2,8 @@
 
 pub mod accessibility;
 pub mod change_password;
+pub mod choose_account;
+pub mod choose_role;
 pub mod not_found;
 pub mod planned;
 pub mod portal;

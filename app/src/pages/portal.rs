@@ -1,18 +1,55 @@
-//! `/portal`: the signed-in start page, and signing out.
+//! `/portal`: the start page of the chosen account and role, switching, and
+//! signing out.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use serde::{Deserialize, Serialize};
 
+use super::{
+    choose_account::{AccountKind, SessionProblem, scope_label},
+    choose_role::RoleKind,
+};
 use crate::{errors::AppError, routes};
 
-/// What the start page shows of the signed-in person.
+/// Everything the start page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalSummary {
     pub first_name: String,
     pub last_name: String,
     pub login: String,
+    pub account_kind: AccountKind,
+    /// The account's name: the person's or the payer's.
+    pub account_name: String,
+    /// The role, for the individual account.
+    pub role: Option<RoleKind>,
+    pub can_switch_account: bool,
+    pub can_switch_role: bool,
+    pub start: StartPage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsuranceTitle {
+    pub code: String,
+    pub description: String,
+    pub payer_name: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Benefit {
+    pub kind: String,
+    pub case_number: String,
+    pub since: String,
+}
+
+/// The content of the start page, by account and role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartPage {
+    Insured { titles: Vec<InsuranceTitle> },
+    Beneficiary { benefits: Vec<Benefit> },
+    General { email: String, phone: String, recovery_channel: String },
+    Payer { name: String, nip: String, address: String },
+    Proxy { payer_name: String, nip: String, grantor: String, scope: String, valid_to: Option<String> },
 }
 
 #[server(prefix = "/api", endpoint = "portal")]
@@ -20,9 +57,7 @@ pub async fn load_portal() -> Result<PortalSummary, AppError> {
     let Some((backend, request)) = crate::ports::backend_and_request() else {
         return Err(AppError::Unavailable);
     };
-    let result = backend.signed_in_person(&request).await.map_err(AppError::from).map(|person| {
-        PortalSummary { first_name: person.first_name, last_name: person.last_name, login: person.login }
-    });
+    let result = backend.portal(&request).await.map_err(AppError::from);
     crate::ports::with_refusal_status(result, AppError::status)
 }
 
@@ -45,49 +80,150 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let overview = Resource::new_blocking(|| (), |_| load_portal());
+    let summary = Resource::new_blocking(|| (), |_| load_portal());
     view! {
         <Title text="Twoje konto"/>
         <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
             {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <PortalView overview/> }.into_any(),
-                    Err(AppError::NotSignedIn) => view! { <Redirect path=routes::SIGN_IN/> }.into_any(),
-                    Err(AppError::StepPending { path }) => view! { <Redirect path/> }.into_any(),
-                    Err(other) => view! {
-                        <div class="page">
-                            <h1>"Twoje konto"</h1>
-                            <div class="notice notice--error" role="alert">{other.message()}</div>
-                        </div>
-                    }
-                    .into_any(),
+                match summary.await {
+                    Ok(summary) => view! { <PortalView summary/> }.into_any(),
+                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
+fn account_label(summary: &PortalSummary) -> String {
+    match summary.account_kind {
+        AccountKind::Individual => "Konto osobiste".into(),
+        AccountKind::Payer => format!("Konto płatnika – {}", summary.account_name),
+        AccountKind::Proxy => format!("{} – jako pełnomocnik", summary.account_name),
+    }
+}
+
 #[component]
-fn PortalView(overview: PortalSummary) -> impl IntoView {
+fn PortalView(summary: PortalSummary) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let failed = move || sign_out.value().get().and_then(Result::err);
+    let account = account_label(&summary);
+    let role = summary.role.map(RoleKind::label);
     view! {
         <div class="page">
-            <h1>"Witaj, " {overview.first_name.clone()} " " {overview.last_name.clone()}</h1>
+            <h1>"Witaj, " {summary.first_name.clone()} " " {summary.last_name.clone()}</h1>
             {move || failed().map(|e| view! { <div class="notice notice--error" role="alert">{e.message()}</div> })}
-            <dl class="summary-list">
-                <div class="summary-list__row">
-                    <dt>"Zalogowano jako"</dt>
-                    <dd>{overview.first_name} " " {overview.last_name}</dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt>"Login"</dt>
-                    <dd>{overview.login}</dd>
-                </div>
-            </dl>
+            <section aria-labelledby="where-title" class="where">
+                <h2 class="visually-hidden" id="where-title">"Gdzie pracujesz"</h2>
+                <dl class="summary-list">
+                    <div class="summary-list__row">
+                        <dt>"Konto"</dt>
+                        <dd>{account}</dd>
+                        {summary.can_switch_account.then(|| view! {
+                            <dd class="summary-list__action"><a href=routes::CHOOSE_ACCOUNT>"Zmień konto"</a></dd>
+                        })}
+                    </div>
+                    {role.map(|role| view! {
+                        <div class="summary-list__row">
+                            <dt>"Rola"</dt>
+                            <dd>{role}</dd>
+                            {summary.can_switch_role.then(|| view! {
+                                <dd class="summary-list__action"><a href=routes::CHOOSE_ROLE>"Zmień rolę"</a></dd>
+                            })}
+                        </div>
+                    })}
+                    <div class="summary-list__row">
+                        <dt>"Login"</dt>
+                        <dd>{summary.login.clone()}</dd>
+                    </div>
+                </dl>
+            </section>
+            <StartPageView start=summary.start/>
             <ActionForm action=sign_out attr:class="form form--inline">
                 <button type="submit" class="button button--secondary">"Wyloguj się"</button>
             </ActionForm>
         </div>
+    }
+}
+
+#[component]
+fn StartPageView(start: StartPage) -> impl IntoView {
+    match start {
+        StartPage::Insured { titles } => view! {
+            <section aria-labelledby="start-title">
+                <h2 id="start-title">"Twoje ubezpieczenia"</h2>
+                {if titles.is_empty() {
+                    view! { <p>"Nie masz zgłoszonych tytułów ubezpieczenia."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table">
+                            <caption class="visually-hidden">"Tytuły ubezpieczenia"</caption>
+                            <thead><tr>
+                                <th scope="col">"Tytuł ubezpieczenia"</th>
+                                <th scope="col">"Kod"</th>
+                                <th scope="col">"Płatnik"</th>
+                                <th scope="col">"Od"</th>
+                            </tr></thead>
+                            <tbody>
+                                {titles.into_iter().map(|t| view! {
+                                    <tr><td>{t.description}</td><td>{t.code}</td><td>{t.payer_name}</td><td>{t.since}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+        }.into_any(),
+        StartPage::Beneficiary { benefits } => view! {
+            <section aria-labelledby="start-title">
+                <h2 id="start-title">"Twoje świadczenia"</h2>
+                {if benefits.is_empty() {
+                    view! { <p>"Nie otrzymujesz świadczeń z ZUS."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="card-list">
+                            {benefits.into_iter().map(|b| view! {
+                                <li class="card">
+                                    <h3 class="heading-s">{b.kind}</h3>
+                                    <p>"Numer sprawy: " {b.case_number}</p>
+                                    <p>"Wypłacane od: " {b.since}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        }.into_any(),
+        StartPage::General { email, phone, recovery_channel } => view! {
+            <section aria-labelledby="start-title">
+                <h2 id="start-title">"Twoje dane kontaktowe"</h2>
+                <dl class="summary-list">
+                    <div class="summary-list__row"><dt>"Adres e-mail"</dt><dd>{email}</dd></div>
+                    <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{phone}</dd></div>
+                    <div class="summary-list__row"><dt>"Kanał odzyskiwania dostępu"</dt><dd>{recovery_channel}</dd></div>
+                </dl>
+            </section>
+        }.into_any(),
+        StartPage::Payer { name, nip, address } => view! {
+            <section aria-labelledby="start-title">
+                <h2 id="start-title">"Twoja firma"</h2>
+                <dl class="summary-list">
+                    <div class="summary-list__row"><dt>"Nazwa"</dt><dd>{name}</dd></div>
+                    <div class="summary-list__row"><dt>"NIP"</dt><dd>{nip}</dd></div>
+                    <div class="summary-list__row"><dt>"Adres"</dt><dd>{address}</dd></div>
+                </dl>
+            </section>
+        }.into_any(),
+        StartPage::Proxy { payer_name, nip, grantor, scope, valid_to } => view! {
+            <section aria-labelledby="start-title">
+                <h2 id="start-title">"Działasz jako pełnomocnik"</h2>
+                <dl class="summary-list">
+                    <div class="summary-list__row"><dt>"Płatnik"</dt><dd>{payer_name}</dd></div>
+                    <div class="summary-list__row"><dt>"NIP"</dt><dd>{nip}</dd></div>
+                    <div class="summary-list__row"><dt>"Pełnomocnictwa udzielił"</dt><dd>{grantor}</dd></div>
+                    <div class="summary-list__row"><dt>"Zakres"</dt><dd>{scope_label(&scope)}</dd></div>
+                    <div class="summary-list__row"><dt>"Ważne do"</dt><dd>{valid_to.unwrap_or_else(|| "bezterminowo".into())}</dd></div>
+                </dl>
+            </section>
+        }.into_any(),
     }
 }

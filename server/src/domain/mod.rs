@@ -1,9 +1,11 @@
 //! Domain values that can only be built valid.
 
 mod login;
+mod nip;
 mod password;
 mod pesel;
 
 pub use login::{Login, LoginError};
+pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};
 pub use pesel::{Pesel, PeselError};

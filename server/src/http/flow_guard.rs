@@ -23,16 +23,22 @@ pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
     if at(routes::SIGN_IN) {
         return stage.map(Stage::home);
     }
-    let owner = if at(routes::PORTAL) {
-        Stage::Authenticated
+    // The stages each flow page is open to.
+    let open_to: &[Stage] = if at(routes::PORTAL) {
+        &[Stage::InPortal]
     } else if at(routes::CHANGE_PASSWORD) {
-        Stage::PasswordChangeRequired
+        &[Stage::PasswordChangeRequired]
+    } else if at(routes::CHOOSE_ACCOUNT) {
+        // Also to switch accounts later, without signing in again.
+        &[Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal]
+    } else if at(routes::CHOOSE_ROLE) {
+        &[Stage::ChoosingRole, Stage::InPortal]
     } else {
         return None;
     };
     match stage {
         None => Some(routes::SIGN_IN),
-        Some(s) if s == owner => None,
+        Some(s) if open_to.contains(&s) => None,
         Some(s) => Some(s.home()),
     }
 }
@@ -43,11 +49,11 @@ pub async fn guard(State(service): State<PortalService>, request: Request, next:
     }
     let path = request.uri().path();
     // Only the flow's own pages are guarded; everything else costs no look-up.
-    if redirect_for(path, None).is_none() && redirect_for(path, Some(Stage::Authenticated)).is_none() {
+    if redirect_for(path, None).is_none() && redirect_for(path, Some(Stage::InPortal)).is_none() {
         return next.run(request).await;
     }
     let stage = match service.session_of(request.headers()).await {
-        Ok(session) => session.map(|s| s.stage),
+        Ok(session) => session.map(|s| s.state.stage),
         Err(e) => {
             // The page will say the service is unavailable.
             tracing::error!(error = %e, "flow guard: session look-up failed");
@@ -67,27 +73,36 @@ mod tests {
 
     #[test]
     fn signed_out_people_are_sent_to_sign_in() {
-        assert_eq!(redirect_for("/", None), Some("/logowanie"));
-        assert_eq!(redirect_for("/portal", None), Some("/logowanie"));
-        assert_eq!(redirect_for("/portal/", None), Some("/logowanie"));
-        assert_eq!(redirect_for("/zmiana-hasla", None), Some("/logowanie"));
+        for path in ["/", "/portal", "/portal/", "/zmiana-hasla", "/wybierz-konto", "/wybierz-role"] {
+            assert_eq!(redirect_for(path, None), Some("/logowanie"), "{path}");
+        }
         assert_eq!(redirect_for("/logowanie", None), None);
     }
 
     #[test]
     fn a_pending_password_change_cannot_be_skipped() {
-        assert_eq!(redirect_for("/portal", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
-        assert_eq!(redirect_for("/", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
-        assert_eq!(redirect_for("/logowanie", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
+        for path in ["/", "/portal", "/logowanie", "/wybierz-konto", "/wybierz-role"] {
+            assert_eq!(redirect_for(path, Some(PasswordChangeRequired)), Some("/zmiana-hasla"), "{path}");
+        }
         assert_eq!(redirect_for("/zmiana-hasla", Some(PasswordChangeRequired)), None);
     }
 
     #[test]
-    fn signed_in_people_skip_sign_in_and_finished_steps() {
-        assert_eq!(redirect_for("/logowanie", Some(Authenticated)), Some("/portal"));
-        assert_eq!(redirect_for("/zmiana-hasla", Some(Authenticated)), Some("/portal"));
-        assert_eq!(redirect_for("/portal", Some(Authenticated)), None);
-        assert_eq!(redirect_for("/", Some(Authenticated)), Some("/portal"));
+    fn the_account_and_role_must_be_chosen_before_the_portal() {
+        assert_eq!(redirect_for("/portal", Some(ChoosingAccount)), Some("/wybierz-konto"));
+        assert_eq!(redirect_for("/wybierz-role", Some(ChoosingAccount)), Some("/wybierz-konto"));
+        assert_eq!(redirect_for("/portal", Some(ChoosingRole)), Some("/wybierz-role"));
+        assert_eq!(redirect_for("/wybierz-konto", Some(ChoosingRole)), None, "going back to the account is fine");
+    }
+
+    #[test]
+    fn signed_in_people_skip_sign_in_and_finished_steps_and_may_switch() {
+        assert_eq!(redirect_for("/logowanie", Some(InPortal)), Some("/portal"));
+        assert_eq!(redirect_for("/zmiana-hasla", Some(InPortal)), Some("/portal"));
+        assert_eq!(redirect_for("/", Some(InPortal)), Some("/portal"));
+        for path in ["/portal", "/wybierz-konto", "/wybierz-role"] {
+            assert_eq!(redirect_for(path, Some(InPortal)), None, "{path}");
+        }
     }
 
     #[test]

@@ -7,6 +7,6 @@ mod store;
 mod token;
 
 pub use cookie_policy::CookiePolicy;
-pub use stage::Stage;
+pub use stage::{SessionState, Stage};
 pub use store::{ActiveSession, SessionStore};
 pub use token::SessionToken;

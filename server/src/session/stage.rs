@@ -1,3 +1,5 @@
+use crate::accounts::{AccountRef, Role};
+
 /// Where a session is in the sign-in flow. Stored with the session, so any
 /// server instance can continue it and no step can be skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -5,22 +7,30 @@ pub enum Stage {
     /// The password was right but is shorter than the minimum: only the
     /// password change is open.
     PasswordChangeRequired,
-    /// Signed in.
-    Authenticated,
+    /// Signed in; several accounts on offer and none chosen yet.
+    ChoosingAccount,
+    /// In the individual account; several roles on offer and none chosen yet.
+    ChoosingRole,
+    /// Working in the chosen account (and role).
+    InPortal,
 }
 
 impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::PasswordChangeRequired => "password_change_required",
-            Stage::Authenticated => "authenticated",
+            Stage::ChoosingAccount => "choosing_account",
+            Stage::ChoosingRole => "choosing_role",
+            Stage::InPortal => "in_portal",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "password_change_required" => Some(Stage::PasswordChangeRequired),
-            "authenticated" => Some(Stage::Authenticated),
+            "choosing_account" => Some(Stage::ChoosingAccount),
+            "choosing_role" => Some(Stage::ChoosingRole),
+            "in_portal" => Some(Stage::InPortal),
             _ => None,
         }
     }
@@ -29,8 +39,29 @@ impl Stage {
     pub fn home(self) -> &'static str {
         match self {
             Stage::PasswordChangeRequired => app::routes::CHANGE_PASSWORD,
-            Stage::Authenticated => app::routes::PORTAL,
+            Stage::ChoosingAccount => app::routes::CHOOSE_ACCOUNT,
+            Stage::ChoosingRole => app::routes::CHOOSE_ROLE,
+            Stage::InPortal => app::routes::PORTAL,
         }
+    }
+
+    /// Signed in for good: the account (and role) can be chosen or changed.
+    pub fn is_signed_in(self) -> bool {
+        !matches!(self, Stage::PasswordChangeRequired)
+    }
+}
+
+/// A session's stage with the account and role chosen so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionState {
+    pub stage: Stage,
+    pub account: Option<AccountRef>,
+    pub role: Option<Role>,
+}
+
+impl SessionState {
+    pub fn at(stage: Stage) -> Self {
+        SessionState { stage, account: None, role: None }
     }
 }
 
@@ -40,9 +71,10 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_unknown() {
-        for s in [Stage::PasswordChangeRequired, Stage::Authenticated] {
+        for s in [Stage::PasswordChangeRequired, Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal] {
             assert_eq!(Stage::parse(s.as_str()), Some(s));
         }
         assert_eq!(Stage::parse("admin"), None);
+        assert_eq!(Stage::parse("authenticated"), None);
     }
 }

@@ -3,7 +3,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{SessionToken, Stage};
+use super::{SessionState, SessionToken, Stage};
+use crate::accounts::{AccountRef, Role};
 use crate::{
     config::SessionSettings,
     db::{entities::session, now_millis},
@@ -15,7 +16,7 @@ use crate::{
 pub struct ActiveSession {
     pub token: SessionToken,
     pub person_id: i32,
-    pub stage: Stage,
+    pub state: SessionState,
 }
 
 /// How often at most `last_seen_at` is written (saves a write per request).
@@ -42,7 +43,7 @@ impl SessionStore {
     pub async fn open(
         &self,
         person_id: i32,
-        stage: Stage,
+        state: SessionState,
         previous: Option<&SessionToken>,
     ) -> Result<SessionToken, BackendError> {
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
@@ -54,10 +55,12 @@ impl SessionStore {
         session::ActiveModel {
             token_hash: Set(token.hash()),
             person_id: Set(person_id),
-            stage: Set(stage.as_str().to_owned()),
+            stage: Set(state.stage.as_str().to_owned()),
             created_at: Set(now),
             last_seen_at: Set(now),
             expires_at: Set(now + self.absolute_ms),
+            account: Set(state.account.map(AccountRef::encode)),
+            role: Set(state.role.map(|r| r.as_str().to_owned())),
         }
         .insert(&txn)
         .await?;
@@ -68,7 +71,7 @@ impl SessionStore {
     /// Moves a session to its next stage under a new token (the old one stops
     /// working at once). `None` if the session was ended meanwhile — e.g. by
     /// a second, racing request that advanced it first.
-    pub async fn advance(&self, current: &ActiveSession, stage: Stage) -> Result<Option<SessionToken>, BackendError> {
+    pub async fn advance(&self, current: &ActiveSession, state: SessionState) -> Result<Option<SessionToken>, BackendError> {
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
         let now = now_millis();
         let txn = self.db.begin().await?;
@@ -82,11 +85,13 @@ impl SessionStore {
         session::ActiveModel {
             token_hash: Set(token.hash()),
             person_id: Set(old.person_id),
-            stage: Set(stage.as_str().to_owned()),
+            stage: Set(state.stage.as_str().to_owned()),
             // The absolute limit runs from the first sign-in step.
             created_at: Set(old.created_at),
             last_seen_at: Set(now),
             expires_at: Set(old.expires_at),
+            account: Set(state.account.map(AccountRef::encode)),
+            role: Set(state.role.map(|r| r.as_str().to_owned())),
         }
         .insert(&txn)
         .await?;
@@ -116,7 +121,25 @@ impl SessionStore {
                 .exec(&self.db)
                 .await?;
         }
-        Ok(Some(ActiveSession { token: token.clone(), person_id: row.person_id, stage }))
+        let state = SessionState {
+            stage,
+            account: row.account.as_deref().and_then(AccountRef::decode),
+            role: row.role.as_deref().and_then(Role::parse),
+        };
+        Ok(Some(ActiveSession { token: token.clone(), person_id: row.person_id, state }))
+    }
+
+    /// Records a choice of account or role (no step up: the token stays).
+    /// `false` if the session was ended meanwhile.
+    pub async fn set_state(&self, session: &ActiveSession, state: SessionState) -> Result<bool, BackendError> {
+        let result = session::Entity::update_many()
+            .col_expr(session::Column::Stage, sea_orm::sea_query::Expr::value(state.stage.as_str()))
+            .col_expr(session::Column::Account, sea_orm::sea_query::Expr::value(state.account.map(AccountRef::encode)))
+            .col_expr(session::Column::Role, sea_orm::sea_query::Expr::value(state.role.map(|r| r.as_str().to_owned())))
+            .filter(session::Column::TokenHash.eq(session.token.hash()))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
     }
 
     pub async fn end(&self, token: &SessionToken) -> Result<(), BackendError> {

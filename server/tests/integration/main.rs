@@ -6,6 +6,7 @@
 
 mod support;
 
+mod accounts;
 mod change_password;
 mod http_stack;
 mod sessions;

@@ -48,11 +48,14 @@ async fn migrations_and_demo_data_are_idempotent() {
     for _ in 0..2 {
         let db = db::connect_and_migrate(&settings.database).await.unwrap();
         demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
-        let count = ezus_server::db::entities::person::Entity::find().count(&db).await.unwrap();
-        assert_eq!(count, 3);
+        demo_data::load_accounts(&db).await.unwrap();
+        use ezus_server::db::entities::{payer, person, proxy_grant};
+        assert_eq!(person::Entity::find().count(&db).await.unwrap(), 3);
+        assert_eq!(payer::Entity::find().count(&db).await.unwrap(), 3);
+        assert_eq!(proxy_grant::Entity::find().count(&db).await.unwrap(), 2);
     }
     // Dev mode loads them at start-up, and the demo passwords work.
     let app = TestApp::spawn_with(settings).await;
-    app.signed_in("jkowalski", "Kowalski-Haslo-2024", "/portal").await;
+    app.signed_in("jkowalski", "Kowalski-Haslo-2024", "/wybierz-konto").await;
     app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
 }

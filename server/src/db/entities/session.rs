@@ -15,6 +15,10 @@ pub struct Model {
     pub last_seen_at: i64,
     /// The absolute end: created_at + the absolute timeout.
     pub expires_at: i64,
+    /// The chosen account (see `accounts::AccountRef`), once chosen.
+    pub account: Option<String>,
+    /// The chosen role of the individual account, once chosen.
+    pub role: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_persons_and_sessions;
 mod m20261122_000003_sign_in_throttle;
+mod m20261122_000004_accounts_and_roles;
 
 pub struct Migrator;
 
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_persons_and_sessions::Migration),
             Box::new(m20261122_000003_sign_in_throttle::Migration),
+            Box::new(m20261122_000004_accounts_and_roles::Migration),
         ]
     }
 }

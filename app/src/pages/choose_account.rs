@@ -1,0 +1,231 @@
+//! `/wybierz-konto`: the individual account, the payers the person runs, and
+//! the payers they may act for as a proxy.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{ErrorSummary, FieldError},
+    errors::AppError,
+    routes,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountKind {
+    Individual,
+    Payer,
+    Proxy,
+}
+
+/// One account on offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    /// What the form sends back (`individual`, `payer:<id>`, `proxy:<id>`).
+    pub value: String,
+    pub kind: AccountKind,
+    /// The person's own name, or the payer's.
+    pub name: String,
+    /// Formatted NIP of a payer.
+    pub nip: Option<String>,
+    /// For a proxy: who granted it, its scope in words, and until when.
+    pub grantor: Option<String>,
+    pub scope: Option<String>,
+    pub valid_to: Option<String>,
+    /// The session works in this account now.
+    pub current: bool,
+}
+
+/// A proxy's scope in words.
+pub fn scope_label(code: &str) -> &'static str {
+    match code {
+        "pelny" => "pełny – wszystkie sprawy płatnika",
+        "dokumenty" => "dokumenty i korespondencja płatnika",
+        _ => "określony w pełnomocnictwie",
+    }
+}
+
+impl AccountChoice {
+    pub fn title(&self) -> String {
+        match self.kind {
+            AccountKind::Individual => format!("Konto osobiste – {}", self.name),
+            AccountKind::Payer => format!("Konto płatnika – {}", self.name),
+            AccountKind::Proxy => format!("{} – jako pełnomocnik", self.name),
+        }
+    }
+
+    pub fn hint(&self) -> String {
+        match self.kind {
+            AccountKind::Individual => {
+                "Twoje ubezpieczenie, świadczenia i sprawy, które załatwiasz we własnym imieniu.".into()
+            }
+            AccountKind::Payer => format!("Firma, którą prowadzisz. NIP {}.", self.nip.clone().unwrap_or_default()),
+            AccountKind::Proxy => {
+                let mut hint = format!(
+                    "NIP {}. Pełnomocnictwo udzielone przez: {}. Zakres: {}.",
+                    self.nip.clone().unwrap_or_default(),
+                    self.grantor.clone().unwrap_or_default(),
+                    scope_label(self.scope.as_deref().unwrap_or_default())
+                );
+                if let Some(to) = &self.valid_to {
+                    hint.push_str(&format!(" Ważne do {to}."));
+                }
+                hint
+            }
+        }
+    }
+}
+
+/// Why a choice of account or role was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChoiceError {
+    #[error("nothing chosen")]
+    Missing,
+    #[error("not on offer")]
+    NotOffered,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl ChoiceError {
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            ChoiceError::Missing | ChoiceError::NotOffered => http::StatusCode::UNPROCESSABLE_ENTITY,
+            ChoiceError::App(app) => app.status(),
+        }
+    }
+
+    pub fn summary(&self, field_id: &'static str, missing: &'static str) -> FieldError {
+        match self {
+            ChoiceError::Missing => FieldError::at(field_id, missing),
+            ChoiceError::NotOffered => FieldError::at(field_id, "Tej pozycji nie możesz już wybrać. Wybierz jedną z listy."),
+            ChoiceError::App(app) => FieldError::general(app.message()),
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for ChoiceError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        ChoiceError::App(AppError::Transport(value.to_string()))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ports::ChoiceRefusal> for ChoiceError {
+    fn from(value: crate::ports::ChoiceRefusal) -> Self {
+        use crate::ports::ChoiceRefusal;
+        match value {
+            ChoiceRefusal::Session(s) => ChoiceError::App(s.into()),
+            ChoiceRefusal::Missing => ChoiceError::Missing,
+            ChoiceRefusal::NotOffered => ChoiceError::NotOffered,
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "konta")]
+pub async fn load_accounts() -> Result<Vec<AccountChoice>, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.account_choices(&request).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
+#[server(prefix = "/api", endpoint = "wybierz-konto")]
+pub async fn choose_account(#[server(default)] account: String) -> Result<(), ChoiceError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let result = match backend.choose_account(&request, account).await {
+        Ok(next) => {
+            leptos_axum::redirect(routes::path_of(next));
+            Ok(())
+        }
+        Err(refusal) => Err(ChoiceError::from(refusal)),
+    };
+    crate::ports::with_refusal_status(result, ChoiceError::status)
+}
+
+#[component]
+pub fn ChooseAccountPage() -> impl IntoView {
+    let accounts = Resource::new_blocking(|| (), |_| load_accounts());
+    view! {
+        <Title text="Wybierz konto"/>
+        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(accounts) => view! { <AccountForm accounts/> }.into_any(),
+                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
+    let action = ServerAction::<ChooseAccount>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let first_id = "account-0";
+    view! {
+        <div class="page page--narrow">
+            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, "Wybierz konto.")]/> })}
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <fieldset
+                    class="choice-group"
+                    aria-describedby=move || error.get().map(|_| "account-error")
+                >
+                    <legend class="choice-group__legend"><h1>"Wybierz konto"</h1></legend>
+                    <p class="hint">"Wybierz konto, w którym chcesz teraz pracować. Zmienisz je później bez ponownego logowania."</p>
+                    {move || error.get().map(|e| view! {
+                        <p class="field__error" id="account-error">
+                            <span class="visually-hidden">"Błąd: "</span>{e.summary(first_id, "Wybierz konto.").message}
+                        </p>
+                    })}
+                    {accounts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, account)| {
+                            let id = format!("account-{i}");
+                            let hint_id = format!("{id}-hint");
+                            view! {
+                                <div class="choice">
+                                    <input
+                                        class="choice__input"
+                                        type="radio"
+                                        name="account"
+                                        id=id.clone()
+                                        value=account.value.clone()
+                                        checked=account.current
+                                        aria-describedby=hint_id.clone()
+                                    />
+                                    <label class="choice__label" for=id>{account.title()}</label>
+                                    <p class="choice__hint" id=hint_id>{account.hint()}</p>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit" class="button">"Dalej"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// What a choice page shows when its session cannot use it.
+#[component]
+pub fn SessionProblem(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotSignedIn => view! { <Redirect path=routes::SIGN_IN/> }.into_any(),
+        AppError::StepPending { path } => view! { <Redirect path/> }.into_any(),
+        other => view! {
+            <div class="page">
+                <div class="notice notice--error" role="alert">{other.message()}</div>
+            </div>
+        }
+        .into_any(),
+    }
+}
