@@ -1,2 +1,3 @@
+pub mod outbox;
 pub mod person;
 pub mod session;

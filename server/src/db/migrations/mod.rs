@@ -1,12 +1,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_persons_and_sessions;
+mod m20261122_000002_outbox;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_persons_and_sessions::Migration)]
+        vec![
+            Box::new(m20261122_000001_persons_and_sessions::Migration),
+            Box::new(m20261122_000002_outbox::Migration),
+        ]
     }
 }
