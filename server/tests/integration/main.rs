@@ -5,9 +5,11 @@
 #![allow(dead_code)]
 
 mod support;
+mod fake_gateways;
 
 mod change_password;
 mod http_stack;
+mod notifications;
 mod sessions;
 mod sign_in;
 mod startup;
