@@ -173,6 +173,7 @@ impl DeliveryWorker {
             Some(Channel::Sms) => Some(&self.sms),
             None => None,
         };
+        let via = transport.map(|t| t.name()).unwrap_or("none");
         let outcome = match transport {
             Some(transport) => match tokio::time::timeout(SEND_DEADLINE, transport.send(&message)).await {
                 Ok(result) => result,
@@ -199,6 +200,7 @@ impl DeliveryWorker {
                         purpose = %message.purpose,
                         attempt,
                         to = %mask_recipient(&message.recipient),
+                        via,
                         "message sent"
                     );
                 } else {
@@ -231,6 +233,8 @@ impl DeliveryWorker {
                         channel = %message.channel,
                         purpose = %message.purpose,
                         attempt,
+                        to = %mask_recipient(&message.recipient),
+                        via,
                         error = %error,
                         retry_in_secs = wait.as_secs(),
                         next_attempt_at,
@@ -242,6 +246,8 @@ impl DeliveryWorker {
                         channel = %message.channel,
                         purpose = %message.purpose,
                         attempt,
+                        to = %mask_recipient(&message.recipient),
+                        via,
                         error = %error,
                         retry_in_secs = wait.as_secs(),
                         next_attempt_at,

@@ -331,3 +331,66 @@ on_both_databases_without_server! {
         assert!(only(&db).await.sent_at.is_some());
     }
 }
+
+/// Collects formatted log lines.
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything this test binary logs, from every thread (a subscriber set
+/// for one thread only misses lines under parallel tests).
+fn captured_log() -> &'static CapturedLog {
+    static LOG: std::sync::OnceLock<CapturedLog> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = CapturedLog::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other test sets a global subscriber");
+        log
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_tells_the_operator_what_happened_without_the_code_or_the_number() {
+    let log = captured_log();
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let db = migrated(&url).await;
+    let gateway = SmsGateway::start().await;
+    gateway.answer_with(503);
+    let worker = sms_only(&db, &gateway.url);
+    notifications::enqueue(&db, OutgoingMessage { purpose: "log_check", ..code_sms("+48699887766", "975310") })
+        .await
+        .unwrap();
+    worker.deliver_due().await.unwrap();
+    gateway.answer_with(200);
+    make_due(&db, only(&db).await).await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 1);
+
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let ours: Vec<&str> = text.lines().filter(|l| l.contains("purpose=log_check")).collect();
+    let id = only(&db).await.id;
+    let failure = ours.iter().find(|l| l.contains("message not delivered")).expect(&text);
+    for part in [format!("id={id}"), "attempt=1".into(), "HTTP 503".into(), "retry_in_secs=5".into(), "to=+48******766".into()] {
+        assert!(failure.contains(&part), "{part} in {failure}");
+    }
+    let sent = ours.iter().find(|l| l.contains("message sent")).expect(&text);
+    for part in [format!("id={id}"), "attempt=2".into(), "channel=sms".into(), "to=+48******766".into()] {
+        assert!(sent.contains(&part), "{part} in {sent}");
+    }
+    assert!(!text.contains("975310"), "the code never reaches the log:\n{text}");
+    assert!(!text.contains("+48699887766"), "nor the whole number:\n{text}");
+}
