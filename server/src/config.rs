@@ -147,6 +147,12 @@ impl NotificationSettings {
                 if !self.smtp_username.is_empty() && self.smtp_password.is_empty() {
                     return Err(ConfigError::key("notifications.smtp_password", "required with smtp_username"));
                 }
+                if !self.smtp_username.is_empty() && self.smtp_tls == SmtpTls::None && !dev_mode {
+                    return Err(ConfigError::key(
+                        "notifications.smtp_tls",
+                        "\"none\" with smtp_username would send the password in clear; use starttls or tls",
+                    ));
+                }
             }
         }
         match self.sms_transport {
@@ -304,6 +310,13 @@ mod tests {
             .replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"")
             .replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"")
             .replace("sms_gateway_token = \"\"", "sms_gateway_token = \"t0ken\"");
+        let clear = both
+            .replace("smtp_tls = \"starttls\"", "smtp_tls = \"none\"")
+            .replace("smtp_username = \"\"", "smtp_username = \"ezus\"")
+            .replace("smtp_password = \"\"", "smtp_password = \"tajne\"");
+        let e = Settings::from_toml(&clear, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.smtp_tls"), "{e}");
+
         let s = Settings::from_toml(&both, "Leptos.toml").unwrap();
         assert_eq!(s.notifications.email_transport, EmailTransport::Smtp);
         assert_eq!(s.notifications.sms_transport, SmsTransport::Http);
