@@ -16,6 +16,7 @@ pub struct Settings {
     pub argon2: Argon2Settings,
     pub session: SessionSettings,
     pub http: HttpSettings,
+    pub notifications: NotificationSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -56,6 +57,132 @@ pub struct HttpSettings {
     /// connection's peer address.
     #[serde(default)]
     pub client_ip_header: String,
+}
+
+/// Where e-mails and SMS go (see `crate::notifications`).
+#[derive(Clone, Deserialize)]
+pub struct NotificationSettings {
+    pub email_transport: EmailTransport,
+    pub sms_transport: SmsTransport,
+    #[serde(default)]
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    /// Empty or absent: no authentication.
+    #[serde(default)]
+    pub smtp_username: String,
+    #[serde(default)]
+    pub smtp_password: String,
+    /// `Name <address>` or a bare address.
+    pub mail_from: String,
+    #[serde(default)]
+    pub sms_gateway_url: String,
+    #[serde(default)]
+    pub sms_gateway_token: String,
+    /// How often the delivery worker looks for due messages.
+    pub poll_interval_ms: u64,
+}
+
+/// Without the password and the token.
+impl std::fmt::Debug for NotificationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationSettings")
+            .field("email_transport", &self.email_transport)
+            .field("sms_transport", &self.sms_transport)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("mail_from", &self.mail_from)
+            .field("sms_gateway_url", &self.sms_gateway_url)
+            .field("poll_interval_ms", &self.poll_interval_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailTransport {
+    Smtp,
+    /// Development only: kept in the outbox, shown at /dev/skrzynka.
+    DevInbox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsTransport {
+    /// JSON POST to `sms_gateway_url` (docs/sms-gateway.md).
+    Http,
+    /// Development only: kept in the outbox, shown at /dev/skrzynka.
+    DevInbox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (required), usually port 587.
+    Starttls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+    /// No encryption: a relay on the same host or network only.
+    None,
+}
+
+impl NotificationSettings {
+    fn validate(&self, dev_mode: bool) -> Result<(), ConfigError> {
+        const DEV_ONLY: &str = "dev_inbox is allowed only in dev mode (site.dev_mode = true)";
+        match self.email_transport {
+            EmailTransport::DevInbox if !dev_mode => {
+                return Err(ConfigError::key("notifications.email_transport", DEV_ONLY));
+            }
+            EmailTransport::DevInbox => {}
+            EmailTransport::Smtp => {
+                if self.smtp_host.trim().is_empty() {
+                    return Err(ConfigError::key("notifications.smtp_host", "required when email_transport = \"smtp\""));
+                }
+                if self.smtp_port == 0 {
+                    return Err(ConfigError::key("notifications.smtp_port", "must be above 0"));
+                }
+                if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(ConfigError::key(
+                        "notifications.mail_from",
+                        "must be an address, e.g. \"eZUS <no-reply@zus.pl>\"",
+                    ));
+                }
+                if !self.smtp_username.is_empty() && self.smtp_password.is_empty() {
+                    return Err(ConfigError::key("notifications.smtp_password", "required with smtp_username"));
+                }
+                if !self.smtp_username.is_empty() && self.smtp_tls == SmtpTls::None && !dev_mode {
+                    return Err(ConfigError::key(
+                        "notifications.smtp_tls",
+                        "\"none\" with smtp_username would send the password in clear; use starttls or tls",
+                    ));
+                }
+            }
+        }
+        match self.sms_transport {
+            SmsTransport::DevInbox if !dev_mode => {
+                return Err(ConfigError::key("notifications.sms_transport", DEV_ONLY));
+            }
+            SmsTransport::DevInbox => {}
+            SmsTransport::Http => {
+                let url = self.sms_gateway_url.trim();
+                if !(url.starts_with("https://") || url.starts_with("http://")) || reqwest::Url::parse(url).is_err() {
+                    return Err(ConfigError::key(
+                        "notifications.sms_gateway_url",
+                        "required when sms_transport = \"http\": an http:// or https:// URL",
+                    ));
+                }
+                if self.sms_gateway_token.is_empty() {
+                    return Err(ConfigError::key("notifications.sms_gateway_token", "required when sms_transport = \"http\""));
+                }
+            }
+        }
+        if self.poll_interval_ms == 0 {
+            return Err(ConfigError::key("notifications.poll_interval_ms", "must be above 0"));
+        }
+        Ok(())
+    }
 }
 
 /// A configuration problem, worded as one line for the operator.
@@ -141,6 +268,7 @@ impl Settings {
         if self.http.request_timeout_secs == 0 {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));
         }
+        self.notifications.validate(self.site.dev_mode)?;
         Ok(())
     }
 }
@@ -174,6 +302,65 @@ mod tests {
         let bad = SHIPPED.replace("idle_timeout_secs = 900", "idle_timeout_secs = 90000");
         let e = Settings::from_toml(&bad, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("session.absolute_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn dev_inbox_transports_are_refused_outside_dev_mode() {
+        let production = SHIPPED.replace("dev_mode = true", "dev_mode = false");
+        let e = Settings::from_toml(&production, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.email_transport") && e.contains("dev mode"), "{e}");
+
+        let smtp = production
+            .replace("email_transport = \"dev_inbox\"", "email_transport = \"smtp\"")
+            .replace("smtp_host = \"\"", "smtp_host = \"mail.zus.pl\"");
+        let e = Settings::from_toml(&smtp, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.sms_transport") && e.contains("dev mode"), "{e}");
+
+        let both = smtp
+            .replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"")
+            .replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"")
+            .replace("sms_gateway_token = \"\"", "sms_gateway_token = \"t0ken\"");
+        let clear = both
+            .replace("smtp_tls = \"starttls\"", "smtp_tls = \"none\"")
+            .replace("smtp_username = \"\"", "smtp_username = \"ezus\"")
+            .replace("smtp_password = \"\"", "smtp_password = \"tajne\"");
+        let e = Settings::from_toml(&clear, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.smtp_tls"), "{e}");
+
+        let s = Settings::from_toml(&both, "Leptos.toml").unwrap();
+        assert_eq!(s.notifications.email_transport, EmailTransport::Smtp);
+        assert_eq!(s.notifications.sms_transport, SmsTransport::Http);
+        assert!(!format!("{s:?}").contains("t0ken"), "the token stays out of debug output");
+    }
+
+    #[test]
+    fn each_transport_names_the_key_it_is_missing() {
+        let smtp = SHIPPED.replace("email_transport = \"dev_inbox\"", "email_transport = \"smtp\"");
+        let e = Settings::from_toml(&smtp, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.smtp_host"), "{e}");
+
+        let with_host = smtp.replace("smtp_host = \"\"", "smtp_host = \"mail.zus.pl\"");
+        let no_from = with_host.replace("mail_from = \"eZUS <no-reply@zus.pl>\"", "mail_from = \"no-reply\"");
+        let e = Settings::from_toml(&no_from, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.mail_from"), "{e}");
+        let user_only = with_host.replace("smtp_username = \"\"", "smtp_username = \"ezus\"");
+        let e = Settings::from_toml(&user_only, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.smtp_password"), "{e}");
+
+        let http = SHIPPED.replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"");
+        let e = Settings::from_toml(&http, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.sms_gateway_url"), "{e}");
+        let with_url = http.replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"");
+        let e = Settings::from_toml(&with_url, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.sms_gateway_token"), "{e}");
+
+        let unknown = SHIPPED.replace("sms_transport = \"dev_inbox\"", "sms_transport = \"pigeon\"");
+        let e = Settings::from_toml(&unknown, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("sms_transport"), "{e}");
+
+        let never = SHIPPED.replace("poll_interval_ms = 1000", "poll_interval_ms = 0");
+        let e = Settings::from_toml(&never, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.poll_interval_ms"), "{e}");
     }
 
     #[test]

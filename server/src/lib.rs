@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod notifications;
 pub mod session;
 pub mod startup;
 pub mod telemetry;

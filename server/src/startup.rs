@@ -19,6 +19,7 @@ use crate::{
     error::BackendError,
     http::{BODY_LIMIT_BYTES, error_pages, flow_guard, health, security_headers},
     identity::password_hasher::{HashError, PasswordHasher},
+    notifications::{DeliveryWorker, TransportError},
     session::{CookiePolicy, SessionStore},
 };
 
@@ -30,6 +31,8 @@ pub enum StartupError {
     Hasher(#[from] HashError),
     #[error("loading the demo data: {0}")]
     DemoData(#[from] BackendError),
+    #[error("notifications: {0}")]
+    Notifications(#[from] TransportError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -39,6 +42,7 @@ pub struct Application {
     router: Router,
     sessions: SessionStore,
     address: SocketAddr,
+    deliveries: DeliveryWorker,
 }
 
 impl Application {
@@ -52,6 +56,7 @@ impl Application {
             demo_data::load_accounts(&db).await?;
             tracing::info!(added, "dev mode: demo people and their accounts loaded");
         }
+        let deliveries = DeliveryWorker::from_settings(db.clone(), &settings.notifications)?;
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let cookies = CookiePolicy::new(settings.site.dev_mode);
         let client_ip_header = (!settings.http.client_ip_header.is_empty())
@@ -62,7 +67,7 @@ impl Application {
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
         let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
-        Ok(Application { listener, router, sessions, address })
+        Ok(Application { listener, router, sessions, address, deliveries })
     }
 
     /// Where it listens (the real port when the configured one was 0).
@@ -84,10 +89,12 @@ impl Application {
                 }
             }
         });
+        let deliveries = self.deliveries.spawn();
         let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await;
         purge.abort();
+        deliveries.abort();
         result
     }
 }

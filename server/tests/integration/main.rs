@@ -5,10 +5,12 @@
 #![allow(dead_code)]
 
 mod support;
+mod fake_gateways;
 
 mod accounts;
 mod change_password;
 mod http_stack;
+mod notifications;
 mod sessions;
 mod sign_in;
 mod startup;

@@ -1,6 +1,7 @@
 pub mod benefit;
 pub mod insurance_title;
 pub mod payer;
+pub mod outbox;
 pub mod person;
 pub mod person_role;
 pub mod proxy_grant;

@@ -1,6 +1,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_persons_and_sessions;
+mod m20261122_000002_outbox;
 mod m20261122_000003_sign_in_throttle;
 mod m20261122_000004_accounts_and_roles;
 
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261122_000001_persons_and_sessions::Migration),
+            Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_sign_in_throttle::Migration),
             Box::new(m20261122_000004_accounts_and_roles::Migration),
         ]
