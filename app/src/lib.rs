@@ -23,6 +23,8 @@ use components::{SiteFooter, SiteHeader, SkipLink};
 use pages::{
     accessibility::AccessibilityPage,
     change_password::ChangePasswordPage,
+    dev_inbox::DevInboxPage,
+    verify_code::VerifyCodePage,
     choose_account::ChooseAccountPage,
     choose_role::ChooseRolePage,
     not_found::NotFoundPage,
@@ -79,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path=routes::SIGN_IN/> }/>
                     <Route path=path!("/logowanie") view=SignInPage/>
                     <Route path=path!("/zmiana-hasla") view=ChangePasswordPage/>
+                    <Route path=path!("/kod-weryfikacyjny") view=VerifyCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/skrzynka") view=DevInboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/wybierz-konto") view=ChooseAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/wybierz-role") view=ChooseRolePage ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>

@@ -13,8 +13,17 @@ use leptos::prelude::{provide_context, use_context};
 pub use crate::pages::{
     choose_account::AccountChoice,
     choose_role::RoleChoice,
+    dev_inbox::DevMessage,
     portal::PortalSummary,
+    verify_code::{CodeProblem, CodePrompt},
 };
+
+/// Why a typed code or a resend request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeRefusal {
+    Session(SessionRefusal),
+    Problem(CodeProblem),
+}
 
 /// Why an account or role choice was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +40,8 @@ pub enum ChoiceRefusal {
 pub enum NextStep {
     /// Signed in, working in an account (and role).
     Portal,
+    /// The password was right: confirm with the code sent by the recovery channel.
+    EnterCode,
     /// Signed in with several accounts on offer: choose one.
     ChooseAccount,
     /// In the individual account with several roles on offer: choose one.
@@ -92,6 +103,19 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// What the portal shows to this request's session, which must have
     /// chosen its account (and role).
     async fn portal(&self, request: &Parts) -> Result<PortalSummary, SessionRefusal>;
+
+    /// Where the verification code of this session went.
+    async fn code_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal>;
+
+    /// Checks the typed code; on success the session steps up under a new token.
+    async fn submit_code(&self, request: &Parts, code: String) -> Result<SignedIn, CodeRefusal>;
+
+    /// Sends a new code (the old one stops working), within the resend limits.
+    async fn resend_code(&self, request: &Parts) -> Result<(), CodeRefusal>;
+
+    /// In dev mode, the messages the portal would have sent, newest first;
+    /// `None` outside dev mode.
+    async fn dev_inbox(&self) -> Option<Vec<DevMessage>>;
 
     /// The accounts this session's person may work in.
     async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal>;

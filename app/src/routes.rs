@@ -5,18 +5,21 @@ pub const SIGN_IN: &str = "/logowanie";
 pub const SIGNED_OUT: &str = "/wylogowano";
 pub const PORTAL: &str = "/portal";
 pub const CHANGE_PASSWORD: &str = "/zmiana-hasla";
+pub const VERIFY_CODE: &str = "/kod-weryfikacyjny";
 pub const CHOOSE_ACCOUNT: &str = "/wybierz-konto";
 pub const CHOOSE_ROLE: &str = "/wybierz-role";
 pub const REGISTER: &str = "/rejestracja";
 pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
 pub const FORGOT_LOGIN: &str = "/nie-pamietam-loginu";
 pub const ACCESSIBILITY: &str = "/deklaracja-dostepnosci";
+pub const DEV_INBOX: &str = "/dev/skrzynka";
 
 #[cfg(feature = "ssr")]
 pub fn path_of(step: crate::ports::NextStep) -> &'static str {
     match step {
         crate::ports::NextStep::Portal => PORTAL,
         crate::ports::NextStep::ChangePassword => CHANGE_PASSWORD,
+        crate::ports::NextStep::EnterCode => VERIFY_CODE,
         crate::ports::NextStep::ChooseAccount => CHOOSE_ACCOUNT,
         crate::ports::NextStep::ChooseRole => CHOOSE_ROLE,
     }

@@ -4,12 +4,14 @@
 use app::{
     pages::{
         change_password::NewPasswordProblem,
+        dev_inbox::DevMessage,
+        verify_code::{CodeChannel, CodeProblem, CodePrompt},
         choose_account::{AccountChoice, AccountKind},
         choose_role::{RoleChoice, RoleKind},
         portal::{Benefit, InsuranceTitle, PortalSummary, StartPage},
     },
     ports::{
-        ChoiceRefusal, NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal,
+        ChoiceRefusal, CodeRefusal, NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal,
         SignedIn,
     },
 };
@@ -30,7 +32,10 @@ use crate::{
         password_hasher::PasswordHasher,
         password_policy::{self, PersonalData},
         throttle::{AttemptKeys, SignInThrottle},
+        verification_codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
     },
+    notifications::{self, Channel},
+    domain::VerificationCode,
     session::{ActiveSession, CookiePolicy, SessionState, SessionStore, Stage},
 };
 
@@ -41,12 +46,15 @@ pub struct PortalService {
     sessions: SessionStore,
     cookies: CookiePolicy,
     throttle: SignInThrottle,
+    codes: VerificationCodes,
     client_ip_header: Option<http::HeaderName>,
+    dev_mode: bool,
 }
 
 fn next_step(stage: Stage) -> NextStep {
     match stage {
         Stage::PasswordChangeRequired => NextStep::ChangePassword,
+        Stage::CodeRequired => NextStep::EnterCode,
         Stage::ChoosingAccount => NextStep::ChooseAccount,
         Stage::ChoosingRole => NextStep::ChooseRole,
         Stage::InPortal => NextStep::Portal,
@@ -59,6 +67,12 @@ fn role_kind(role: Role) -> RoleKind {
         Role::Swiadczeniobiorca => RoleKind::Swiadczeniobiorca,
         Role::Ogolna => RoleKind::Ogolna,
     }
+}
+
+/// `2026-11-22 19:45:03 UTC`.
+fn date_time_of(millis: i64) -> String {
+    let secs = millis.div_euclid(1000).rem_euclid(86_400);
+    format!("{} {:02}:{:02}:{:02} UTC", date_of(millis), secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 fn date_of(millis: i64) -> String {
@@ -88,9 +102,33 @@ impl PortalService {
         sessions: SessionStore,
         cookies: CookiePolicy,
         client_ip_header: Option<http::HeaderName>,
+        dev_mode: bool,
     ) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        PortalService { db, hasher, sessions, cookies, throttle, client_ip_header }
+        let codes = VerificationCodes::new(db.clone());
+        PortalService { db, hasher, sessions, cookies, throttle, codes, client_ip_header, dev_mode }
+    }
+
+    /// Sends the sign-in code, unless the resend limits say a recent one is
+    /// still on its way (it stays valid then).
+    async fn send_sign_in_code(&self, person: &person::Model) -> Result<(), BackendError> {
+        match self.codes.issue(person, CodePurpose::SignIn).await? {
+            IssueOutcome::Sent => Ok(()),
+            IssueOutcome::TooSoon { retry_after_secs } => {
+                tracing::info!(person_id = person.id, retry_after_secs, "sign-in code not re-sent: resend limit");
+                Ok(())
+            }
+        }
+    }
+
+    /// A session waiting for its code, with its person.
+    async fn code_session(&self, request: &Parts) -> Result<(ActiveSession, person::Model), SessionRefusal> {
+        let session = self.session_or_refusal(request).await?;
+        if session.state.stage != Stage::CodeRequired {
+            return Err(SessionRefusal::StepPending(next_step(session.state.stage)));
+        }
+        let person = self.person(session.person_id).await?;
+        Ok((session, person))
     }
 
     /// The client's address: the peer, or — behind a reverse proxy — the
@@ -208,7 +246,7 @@ impl PortalBackend for PortalService {
                 let state = if legacy {
                     Ok(SessionState::at(Stage::PasswordChangeRequired))
                 } else {
-                    self.entry_state(person.id).await
+                    self.send_sign_in_code(&person).await.map(|()| SessionState::at(Stage::CodeRequired))
                 };
                 let previous = self.cookies.token(&request.headers);
                 let opened = match state {
@@ -318,6 +356,103 @@ impl PortalBackend for PortalService {
             role,
             start,
         })
+    }
+
+    async fn code_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal> {
+        let (_, person) = self.code_session(request).await?;
+        let destination = verification_codes::destination_of(&person);
+        let wait = self
+            .codes
+            .resend_wait_ms(person.id, CodePurpose::SignIn)
+            .await
+            .map_err(|e| unavailable("reading codes", e))?;
+        Ok(CodePrompt {
+            channel: match destination.channel {
+                Channel::Sms => CodeChannel::Sms,
+                Channel::Email => CodeChannel::Email,
+            },
+            masked_destination: destination.masked,
+            resend_in_secs: (wait as u64).div_ceil(1000),
+        })
+    }
+
+    async fn submit_code(&self, request: &Parts, code: String) -> Result<SignedIn, CodeRefusal> {
+        let (session, person) = self.code_session(request).await.map_err(CodeRefusal::Session)?;
+        if code.trim().is_empty() {
+            return Err(CodeRefusal::Problem(CodeProblem::Missing));
+        }
+        let Some(code) = VerificationCode::parse(&code) else {
+            return Err(CodeRefusal::Problem(CodeProblem::Malformed));
+        };
+        let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
+        let keys = AttemptKeys::new(&person.login, self.client_ip(request));
+        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
+        if wait > 0 {
+            tracing::warn!(person_id = person.id, wait_ms = wait, "code entry throttled");
+            return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) }));
+        }
+        let outcome = self.codes.check(person.id, CodePurpose::SignIn, &code).await.map_err(|e| fail("checking the code", e))?;
+        match outcome {
+            CheckOutcome::Accepted => {
+                self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                let state = self.entry_state(person.id).await.map_err(|e| fail("listing accounts", e))?;
+                let token = self
+                    .sessions
+                    .advance(&session, state)
+                    .await
+                    .map_err(|e| fail("advancing the session", e))?
+                    .ok_or(CodeRefusal::Session(SessionRefusal::NotSignedIn))?;
+                tracing::info!(person_id = person.id, client = ?self.client_ip(request), "sign-in confirmed with a code");
+                Ok(SignedIn { set_cookie: self.cookies.set(&token), next: next_step(state.stage) })
+            }
+            CheckOutcome::Wrong { tries_left } => {
+                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                tracing::info!(person_id = person.id, tries_left, "wrong verification code");
+                Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }))
+            }
+            CheckOutcome::Exhausted => {
+                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                Err(CodeRefusal::Problem(CodeProblem::Exhausted))
+            }
+            CheckOutcome::Expired | CheckOutcome::NoCode => Err(CodeRefusal::Problem(CodeProblem::Expired)),
+        }
+    }
+
+    async fn resend_code(&self, request: &Parts) -> Result<(), CodeRefusal> {
+        let (_, person) = self.code_session(request).await.map_err(CodeRefusal::Session)?;
+        match self.codes.issue(&person, CodePurpose::SignIn).await {
+            Ok(IssueOutcome::Sent) => Ok(()),
+            Ok(IssueOutcome::TooSoon { retry_after_secs }) => {
+                Err(CodeRefusal::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))
+            }
+            Err(e) => Err(CodeRefusal::Session(unavailable("sending a code", e))),
+        }
+    }
+
+    async fn dev_inbox(&self) -> Option<Vec<DevMessage>> {
+        if !self.dev_mode {
+            return None;
+        }
+        match notifications::dev_inbox(&self.db, 50).await {
+            Ok(messages) => Some(
+                messages
+                    .into_iter()
+                    .map(|m| DevMessage {
+                        channel: m.channel,
+                        recipient: m.recipient,
+                        subject: m.subject,
+                        body: m.body,
+                        purpose: m.purpose,
+                        created_at: date_time_of(m.created_at),
+                        sent: m.sent_at.is_some(),
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "reading the dev inbox failed");
+                Some(Vec::new())
+            }
+        }
     }
 
     async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal> {
@@ -483,7 +618,9 @@ impl PortalBackend for PortalService {
             .exec(&self.db)
             .await
             .map_err(|e| fail("ending other sessions", e.into()))?;
-        let state = self.entry_state(person_id).await.map_err(|e| fail("listing accounts", e))?;
+        let person = self.person(person_id).await.map_err(PasswordChangeRefusal::Session)?;
+        self.send_sign_in_code(&person).await.map_err(|e| fail("sending the code", e))?;
+        let state = SessionState::at(Stage::CodeRequired);
         let token = self
             .sessions
             .advance(&session, state)

@@ -62,7 +62,14 @@ impl Application {
         let client_ip_header = (!settings.http.client_ip_header.is_empty())
             .then(|| http::HeaderName::from_bytes(settings.http.client_ip_header.as_bytes()).ok())
             .flatten();
-        let service = PortalService::new(db.clone(), hasher, sessions.clone(), cookies, client_ip_header);
+        let service = PortalService::new(
+            db.clone(),
+            hasher,
+            sessions.clone(),
+            cookies,
+            client_ip_header,
+            settings.site.dev_mode,
+        );
         let router = router(&settings, service, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
@@ -105,6 +112,7 @@ fn router(settings: &Settings, service: PortalService, db: DatabaseConnection) -
     let backend = Backend(Arc::new(service.clone()));
     let context = move || backend.clone().provide();
     let headers = security_headers::SecurityHeaders { hsts: !settings.site.dev_mode };
+    let dev_mode = settings.site.dev_mode;
     let timeout = Duration::from_secs(settings.http.request_timeout_secs);
 
     Router::new()
@@ -118,6 +126,7 @@ fn router(settings: &Settings, service: PortalService, db: DatabaseConnection) -
         .with_state(leptos_options)
         // Innermost first: each layer wraps all above it.
         .layer(middleware::from_fn_with_state(service, flow_guard::guard))
+        .layer(middleware::from_fn(move |request, next| error_pages::hide_dev_pages(dev_mode, request, next)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, timeout))

@@ -4,8 +4,10 @@ mod login;
 mod nip;
 mod password;
 mod pesel;
+mod verification_code;
 
 pub use login::{Login, LoginError};
 pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};
 pub use pesel::{Pesel, PeselError};
+pub use verification_code::{CODE_DIGITS, VerificationCode};

@@ -31,6 +31,10 @@ fn page(title: &str, text: &str) -> String {
 /// The page for a status, if it is one we dress.
 fn page_for(status: StatusCode) -> Option<String> {
     let (title, text) = match status {
+        StatusCode::NOT_FOUND => (
+            "Nie znaleziono strony",
+            "Strona o tym adresie nie istnieje. Jeśli adres został wpisany ręcznie, sprawdź, czy nie ma w nim błędu.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "Przesłane dane są zbyt duże",
             "Formularz zawierał więcej danych, niż eZUS przyjmuje. Wróć do poprzedniej strony i spróbuj ponownie.",
@@ -83,4 +87,13 @@ pub async fn dress(request: Request, next: Next) -> Response {
         Some(body) if !is_html && !from_script => html(status, body),
         _ => response,
     }
+}
+
+/// Outside dev mode the developer pages (`/dev/…`) and their data do not exist.
+pub async fn hide_dev_pages(dev_mode: bool, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !dev_mode && (path.starts_with("/dev/") || path == "/api/dev-skrzynka") {
+        return html(StatusCode::NOT_FOUND, page_for(StatusCode::NOT_FOUND).unwrap_or_default());
+    }
+    next.run(request).await
 }

@@ -28,6 +28,8 @@ pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
         &[Stage::InPortal]
     } else if at(routes::CHANGE_PASSWORD) {
         &[Stage::PasswordChangeRequired]
+    } else if at(routes::VERIFY_CODE) {
+        &[Stage::CodeRequired]
     } else if at(routes::CHOOSE_ACCOUNT) {
         // Also to switch accounts later, without signing in again.
         &[Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal]
@@ -73,7 +75,7 @@ mod tests {
 
     #[test]
     fn signed_out_people_are_sent_to_sign_in() {
-        for path in ["/", "/portal", "/portal/", "/zmiana-hasla", "/wybierz-konto", "/wybierz-role"] {
+        for path in ["/", "/portal", "/portal/", "/zmiana-hasla", "/kod-weryfikacyjny", "/wybierz-konto", "/wybierz-role"] {
             assert_eq!(redirect_for(path, None), Some("/logowanie"), "{path}");
         }
         assert_eq!(redirect_for("/logowanie", None), None);
@@ -85,6 +87,17 @@ mod tests {
             assert_eq!(redirect_for(path, Some(PasswordChangeRequired)), Some("/zmiana-hasla"), "{path}");
         }
         assert_eq!(redirect_for("/zmiana-hasla", Some(PasswordChangeRequired)), None);
+    }
+
+    #[test]
+    fn the_code_cannot_be_skipped() {
+        for path in ["/", "/portal", "/logowanie", "/wybierz-konto", "/wybierz-role", "/zmiana-hasla"] {
+            assert_eq!(redirect_for(path, Some(CodeRequired)), Some("/kod-weryfikacyjny"), "{path}");
+        }
+        assert_eq!(redirect_for("/kod-weryfikacyjny", Some(CodeRequired)), None);
+        assert_eq!(redirect_for("/kod-weryfikacyjny", None), Some("/logowanie"));
+        assert_eq!(redirect_for("/kod-weryfikacyjny", Some(InPortal)), Some("/portal"));
+        assert_eq!(redirect_for("/kod-weryfikacyjny", Some(PasswordChangeRequired)), Some("/zmiana-hasla"));
     }
 
     #[test]

@@ -4,3 +4,4 @@ pub mod credentials;
 pub mod password_hasher;
 pub mod password_policy;
 pub mod throttle;
+pub mod verification_codes;

@@ -7,6 +7,9 @@ pub enum Stage {
     /// The password was right but is shorter than the minimum: only the
     /// password change is open.
     PasswordChangeRequired,
+    /// The password was right (and long enough): waiting for the code sent
+    /// by the recovery channel.
+    CodeRequired,
     /// Signed in; several accounts on offer and none chosen yet.
     ChoosingAccount,
     /// In the individual account; several roles on offer and none chosen yet.
@@ -19,6 +22,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::PasswordChangeRequired => "password_change_required",
+            Stage::CodeRequired => "code_required",
             Stage::ChoosingAccount => "choosing_account",
             Stage::ChoosingRole => "choosing_role",
             Stage::InPortal => "in_portal",
@@ -28,6 +32,7 @@ impl Stage {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "password_change_required" => Some(Stage::PasswordChangeRequired),
+            "code_required" => Some(Stage::CodeRequired),
             "choosing_account" => Some(Stage::ChoosingAccount),
             "choosing_role" => Some(Stage::ChoosingRole),
             "in_portal" => Some(Stage::InPortal),
@@ -39,6 +44,7 @@ impl Stage {
     pub fn home(self) -> &'static str {
         match self {
             Stage::PasswordChangeRequired => app::routes::CHANGE_PASSWORD,
+            Stage::CodeRequired => app::routes::VERIFY_CODE,
             Stage::ChoosingAccount => app::routes::CHOOSE_ACCOUNT,
             Stage::ChoosingRole => app::routes::CHOOSE_ROLE,
             Stage::InPortal => app::routes::PORTAL,
@@ -47,7 +53,7 @@ impl Stage {
 
     /// Signed in for good: the account (and role) can be chosen or changed.
     pub fn is_signed_in(self) -> bool {
-        !matches!(self, Stage::PasswordChangeRequired)
+        !matches!(self, Stage::PasswordChangeRequired | Stage::CodeRequired)
     }
 }
 
@@ -71,7 +77,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_unknown() {
-        for s in [Stage::PasswordChangeRequired, Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal] {
+        for s in [Stage::PasswordChangeRequired, Stage::CodeRequired, Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal] {
             assert_eq!(Stage::parse(s.as_str()), Some(s));
         }
         assert_eq!(Stage::parse("admin"), None);

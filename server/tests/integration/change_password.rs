@@ -43,9 +43,12 @@ on_both_databases! {
         let other_device = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
         let response = change(&app, &token, GOOD, GOOD).await;
         assert_eq!(response.status(), StatusCode::FOUND);
-        assert_eq!(location(&response).as_deref(), Some("/portal"));
-        let new_token = session_cookie(&response, app.cookie_name).expect("a new session token");
-        assert_ne!(new_token, token);
+        // The change is a step up (new token), and the code still has to be typed.
+        assert_eq!(location(&response).as_deref(), Some("/kod-weryfikacyjny"));
+        let changed = session_cookie(&response, app.cookie_name).expect("a new session token");
+        assert_ne!(changed, token);
+        let (new_token, at) = app.confirm_code("anowak", &changed).await;
+        assert_eq!(at.as_deref(), Some("/portal"));
 
         assert_eq!(app.get("/portal", Some(&new_token)).await.status(), StatusCode::OK);
         // The old token and every other session of the person are over.

@@ -34,6 +34,7 @@ on_both_databases! {
             .await;
         let second = session_cookie(&response, app.cookie_name).unwrap();
         assert_ne!(first, second);
+        let (second, _) = app.confirm_code("jkowalski", &second).await;
         assert!(!portal_open(&app.get("/portal", Some(&first)).await));
         assert!(portal_open(&app.get("/portal", Some(&second)).await));
     }
@@ -90,7 +91,11 @@ async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
         .post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token))
         .await;
     let token = session_cookie(&response, b.cookie_name).unwrap();
-    assert!(portal_open(&a.get("/portal", Some(&token)).await));
+    // The code sent by B is typed on A.
+    assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/kod-weryfikacyjny"));
+    let (token, at) = a.confirm_code("anowak", &token).await;
+    assert_eq!(at.as_deref(), Some("/portal"));
+    assert!(portal_open(&b.get("/portal", Some(&token)).await));
     b.post_form("/api/wyloguj", "/portal", &[], Some(&token)).await;
     assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
 }

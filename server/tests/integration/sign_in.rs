@@ -10,12 +10,16 @@ on_both_databases! {
     right_password_opens_a_session_and_shows_the_portal(app) {
         let response = app.sign_in("jkowalski", JAN.password).await;
         assert_eq!(response.status(), StatusCode::FOUND);
-        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        assert_eq!(location(&response).as_deref(), Some("/kod-weryfikacyjny"));
         let header = set_cookie_header(&response, "__Host-ezus_session").expect("session cookie");
         for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
             assert!(header.contains(flag), "{header} lacks {flag}");
         }
         let token = session_cookie(&response, app.cookie_name).unwrap();
+        // Nothing but the code page until the code is typed.
+        assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/kod-weryfikacyjny"));
+        let (token, at) = app.confirm_code("jkowalski", &token).await;
+        assert_eq!(at.as_deref(), Some("/portal"));
 
         let portal = app.get("/portal", Some(&token)).await;
         assert_eq!(portal.status(), StatusCode::OK);

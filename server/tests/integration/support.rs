@@ -176,11 +176,56 @@ impl TestApp {
         self.post_form("/api/zaloguj", "/logowanie", &[("login", login), ("password", password)], None).await
     }
 
-    /// Signs in and returns the session token; panics unless the server sends the browser to `expected`.
+    /// Signs in — with the verification code too, unless `expected` is a
+    /// step before it — and returns the session token; panics unless the
+    /// server sends the browser to `expected`.
     pub async fn signed_in(&self, login: &str, password: &str, expected: &str) -> String {
         let response = self.sign_in(login, password).await;
-        assert_eq!(location(&response).as_deref(), Some(expected));
-        session_cookie(&response, self.cookie_name).expect("a session cookie")
+        let token = session_cookie(&response, self.cookie_name).expect("a session cookie");
+        let at = location(&response);
+        if at.as_deref() == Some("/kod-weryfikacyjny") && expected != "/kod-weryfikacyjny" {
+            let (token, at) = self.confirm_code(login, &token).await;
+            assert_eq!(at.as_deref(), Some(expected));
+            return token;
+        }
+        assert_eq!(at.as_deref(), Some(expected));
+        token
+    }
+
+    /// The newest sign-in code sent to the person with this login (read from
+    /// the outbox, as the dev inbox shows it).
+    pub async fn last_code(&self, login: &str) -> String {
+        use ezus_server::db::entities::outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let login = login.trim().to_lowercase();
+        let person = [JAN, ANNA, PIOTR].into_iter().find(|p| p.login == login).expect("a test person");
+        let message = outbox::Entity::find()
+            .filter(outbox::Column::Recipient.is_in([person.email, person.phone]))
+            .filter(outbox::Column::Purpose.eq("sign_in_code"))
+            .order_by_desc(outbox::Column::Id)
+            .one(&self.db().await)
+            .await
+            .unwrap()
+            .expect("a code was sent");
+        message
+            .body
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("six digits in the message")
+            .to_owned()
+    }
+
+    pub async fn submit_code(&self, code: &str, token: &str) -> reqwest::Response {
+        self.post_form("/api/potwierdz-kod", "/kod-weryfikacyjny", &[("code", code)], Some(token)).await
+    }
+
+    /// Types the last code sent; returns the new token and where the browser goes.
+    pub async fn confirm_code(&self, login: &str, token: &str) -> (String, Option<String>) {
+        let code = self.last_code(login).await;
+        let response = self.submit_code(&code, token).await;
+        let new_token = session_cookie(&response, self.cookie_name).expect("a new token after the code");
+        assert_ne!(new_token, token, "the token changes at the step up");
+        (new_token, location(&response))
     }
 
     /// The server's tables, for checks of what it stored.

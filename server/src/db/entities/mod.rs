@@ -7,3 +7,4 @@ pub mod person_role;
 pub mod proxy_grant;
 pub mod session;
 pub mod sign_in_throttle;
+pub mod verification_code;

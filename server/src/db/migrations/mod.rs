@@ -4,6 +4,7 @@ mod m20261122_000001_persons_and_sessions;
 mod m20261122_000002_outbox;
 mod m20261122_000003_sign_in_throttle;
 mod m20261122_000004_accounts_and_roles;
+mod m20261122_000005_verification_codes;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_sign_in_throttle::Migration),
             Box::new(m20261122_000004_accounts_and_roles::Migration),
+            Box::new(m20261122_000005_verification_codes::Migration),
         ]
     }
 }

@@ -1,0 +1,258 @@
+//! `/kod-weryfikacyjny`: every password sign-in is confirmed with a code sent
+//! by the person's recovery channel (SMS or e-mail).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::{choose_account::SessionProblem, sign_in::throttled_message};
+use crate::{
+    components::{ErrorSummary, FieldError},
+    errors::{self, AppError},
+    routes,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeChannel {
+    Sms,
+    Email,
+}
+
+/// What the page says about the code that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodePrompt {
+    pub channel: CodeChannel,
+    /// "••• ••• 200" or "j•••@example.pl".
+    pub masked_destination: String,
+    /// Seconds until another code may be sent (0: now).
+    pub resend_in_secs: u64,
+}
+
+/// What is wrong with a typed code or a resend request. The back end
+/// decides; the page words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeProblem {
+    Missing,
+    Malformed,
+    Wrong { tries_left: i32 },
+    /// Too many wrong tries for this code: a new one is needed.
+    Exhausted,
+    /// Expired, already used, or replaced by a newer code.
+    Expired,
+    Throttled { retry_after_secs: u64 },
+    ResendTooSoon { retry_after_secs: u64 },
+}
+
+impl CodeProblem {
+    pub fn message(self) -> String {
+        match self {
+            CodeProblem::Missing => "Wpisz kod weryfikacyjny.".into(),
+            CodeProblem::Malformed => "Kod weryfikacyjny ma 6 cyfr. Wpisz same cyfry.".into(),
+            CodeProblem::Wrong { tries_left } => format!(
+                "Nieprawidłowy kod weryfikacyjny. Możesz spróbować jeszcze {tries_left} {}.",
+                errors::polish_plural(tries_left as u64, "raz", "razy", "razy")
+            ),
+            CodeProblem::Exhausted => {
+                "Wpisano nieprawidłowy kod zbyt wiele razy. Wyślij nowy kod i wpisz go.".into()
+            }
+            CodeProblem::Expired => "Ten kod stracił ważność albo został już użyty. Wyślij nowy kod.".into(),
+            CodeProblem::Throttled { retry_after_secs } => throttled_message(retry_after_secs),
+            CodeProblem::ResendTooSoon { retry_after_secs } => format!(
+                "Nowy kod możesz wysłać za {retry_after_secs} {}.",
+                errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund")
+            ),
+        }
+    }
+
+    pub fn status(self) -> http::StatusCode {
+        match self {
+            CodeProblem::Throttled { .. } | CodeProblem::ResendTooSoon { .. } => http::StatusCode::TOO_MANY_REQUESTS,
+            CodeProblem::Wrong { .. } | CodeProblem::Exhausted | CodeProblem::Expired => http::StatusCode::UNAUTHORIZED,
+            CodeProblem::Missing | CodeProblem::Malformed => http::StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// Problems of the typed code stand at the field; the rest in the summary only.
+    fn at_field(self) -> bool {
+        matches!(self, CodeProblem::Missing | CodeProblem::Malformed | CodeProblem::Wrong { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum CodeError {
+    #[error("code refused: {0:?}")]
+    Problem(CodeProblem),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl CodeError {
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            CodeError::Problem(p) => p.status(),
+            CodeError::App(app) => app.status(),
+        }
+    }
+
+    fn summary(&self) -> FieldError {
+        match self {
+            CodeError::Problem(p) if p.at_field() => FieldError::at("code", p.message()),
+            CodeError::Problem(p) => FieldError::general(p.message()),
+            CodeError::App(app) => FieldError::general(app.message()),
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for CodeError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        CodeError::App(AppError::Transport(value.to_string()))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ports::CodeRefusal> for CodeError {
+    fn from(value: crate::ports::CodeRefusal) -> Self {
+        match value {
+            crate::ports::CodeRefusal::Session(s) => CodeError::App(s.into()),
+            crate::ports::CodeRefusal::Problem(p) => CodeError::Problem(p),
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "kod")]
+pub async fn load_code_prompt() -> Result<CodePrompt, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.code_prompt(&request).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
+#[server(prefix = "/api", endpoint = "potwierdz-kod")]
+pub async fn submit_code(#[server(default)] code: String) -> Result<(), CodeError> {
+    use crate::ports;
+    let Some((backend, request)) = ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let result = match backend.submit_code(&request, code).await {
+        Ok(signed_in) => {
+            ports::append_set_cookie(signed_in.set_cookie);
+            leptos_axum::redirect(routes::path_of(signed_in.next));
+            Ok(())
+        }
+        Err(refusal) => {
+            if let crate::ports::CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs }) = refusal {
+                ports::set_retry_after(retry_after_secs);
+            }
+            Err(CodeError::from(refusal))
+        }
+    };
+    ports::with_refusal_status(result, CodeError::status)
+}
+
+#[server(prefix = "/api", endpoint = "wyslij-kod")]
+pub async fn resend_code() -> Result<(), CodeError> {
+    use crate::ports;
+    let Some((backend, request)) = ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let result = match backend.resend_code(&request).await {
+        Ok(()) => {
+            // Without JavaScript the page learns of the new code from the address.
+            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", routes::VERIFY_CODE));
+            Ok(())
+        }
+        Err(refusal) => Err(CodeError::from(refusal)),
+    };
+    ports::with_refusal_status(result, CodeError::status)
+}
+
+const SENT_AGAIN: &str = "wyslano";
+
+#[component]
+pub fn VerifyCodePage() -> impl IntoView {
+    let prompt = Resource::new_blocking(|| (), |_| load_code_prompt());
+    view! {
+        <Title text="Wpisz kod weryfikacyjny"/>
+        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
+            {move || Suspend::new(async move {
+                match prompt.await {
+                    Ok(prompt) => view! { <CodeForm prompt/> }.into_any(),
+                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CodeForm(prompt: CodePrompt) -> impl IntoView {
+    let submit = ServerAction::<SubmitCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let query = use_query_map();
+    let error = Signal::derive(move || {
+        submit.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
+    });
+    let code_message = Signal::derive(move || match error.get() {
+        Some(CodeError::Problem(p)) if p.at_field() => Some(p.message()),
+        _ => None,
+    });
+    let sent_again = move || {
+        matches!(resend.value().get(), Some(Ok(())))
+            || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
+    };
+    let where_to = match prompt.channel {
+        CodeChannel::Sms => format!("Wysłaliśmy SMS z kodem na numer {}.", prompt.masked_destination),
+        CodeChannel::Email => format!("Wysłaliśmy e-mail z kodem na adres {}.", prompt.masked_destination),
+    };
+    view! {
+        <div class="page page--narrow">
+            <h1>"Wpisz kod weryfikacyjny"</h1>
+            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary()]/> })}
+            {move || sent_again().then(|| view! {
+                <div class="notice" role="status">
+                    <p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p>
+                </div>
+            })}
+            <p>{where_to}</p>
+            <p>"Kod ma 6 cyfr i jest ważny 10 minut. Wpisz go, aby dokończyć logowanie."</p>
+            <ActionForm action=submit attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label class="field__label" for="code">"Kod weryfikacyjny"</label>
+                    {move || code_message.get().map(|m| view! {
+                        <p class="field__error" id="code-error">
+                            <span class="visually-hidden">"Błąd: "</span>{m}
+                        </p>
+                    })}
+                    <input
+                        class="field__input field__input--code"
+                        id="code"
+                        name="code"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength="12"
+                        spellcheck="false"
+                        aria-invalid=move || code_message.get().map(|_| "true")
+                        aria-describedby=move || code_message.get().map(|_| "code-error")
+                    />
+                </div>
+                <button type="submit" class="button">"Potwierdź"</button>
+            </ActionForm>
+            <h2 class="heading-s">"Kod nie dotarł?"</h2>
+            <ul>
+                <li>"SMS lub e-mail może dotrzeć z opóźnieniem – odczekaj chwilę."</li>
+                <li>"E-mail sprawdź także w folderze spam lub oferty."</li>
+                <li>
+                    "Kod wysyłamy kanałem odzyskiwania dostępu wybranym w Twoim profilu. Jeśli Twój numer lub adres się zmienił, zmienisz go w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS (22 560 16 00)."
+                </li>
+            </ul>
+            <ActionForm action=resend attr:class="form form--inline">
+                <button type="submit" class="button button--secondary">"Wyślij kod ponownie"</button>
+            </ActionForm>
+        </div>
+    }
+}
