@@ -15,3 +15,4 @@ mod sessions;
 mod sign_in;
 mod startup;
 mod throttling;
+mod verification_code;

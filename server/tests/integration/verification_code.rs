@@ -1,0 +1,140 @@
+//! `/kod-weryfikacyjny`: the code sent by the recovery channel.
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::on_both_databases;
+use crate::support::*;
+
+async fn sql(app: &TestApp, statement: &str) {
+    let db = app.db().await;
+    db.execute_raw(Statement::from_string(db.get_database_backend(), statement)).await.unwrap();
+}
+
+fn problem(response: &reqwest::Response) -> serde_json::Value {
+    redirected_error(response).expect("an error")["Problem"].clone()
+}
+
+async fn resend(app: &TestApp, token: &str) -> reqwest::Response {
+    app.post_form("/api/wyslij-kod", "/kod-weryfikacyjny", &[], Some(token)).await
+}
+
+on_both_databases! {
+    the_code_goes_by_the_chosen_channel_and_says_what_it_is_for(app) {
+        let jan = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let html = app.get("/kod-weryfikacyjny", Some(&jan)).await.text().await.unwrap();
+        assert!(html.contains("na adres j•••@example.pl"), "{html}");
+        assert!(html.contains(r#"autocomplete="one-time-code""#) && html.contains(r#"inputmode="numeric""#));
+        let anna = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+        let good = "rower deszcz latarnia 7";
+        let response = app.post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&anna)).await;
+        let anna = session_cookie(&response, app.cookie_name).unwrap();
+        let html = app.get("/kod-weryfikacyjny", Some(&anna)).await.text().await.unwrap();
+        assert!(html.contains("na numer ••• ••• 300"), "{html}");
+
+        let db = app.db().await;
+        use ezus_server::db::entities::outbox;
+        use sea_orm::EntityTrait;
+        let messages = outbox::Entity::find().all(&db).await.unwrap();
+        let to_jan = messages.iter().find(|m| m.recipient == JAN.email).expect("an e-mail to Jan");
+        assert_eq!(to_jan.channel, "email");
+        assert!(to_jan.subject.as_deref().unwrap().contains("logowania"));
+        let to_anna = messages.iter().find(|m| m.recipient == ANNA.phone).expect("an SMS to Anna");
+        assert_eq!(to_anna.channel, "sms");
+        assert!(to_anna.body.contains("LOGOWANIA") && to_anna.body.contains("Nie podawaj go nikomu"));
+        // Only a salted hash of the code is stored.
+        let code = app.last_code("jkowalski").await;
+        let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT code_hash, salt FROM verification_codes")).await.unwrap();
+        for r in rows {
+            let hash: String = r.try_get("", "code_hash").unwrap();
+            assert!(!hash.contains(&code));
+        }
+    }
+
+    wrong_codes_count_down_and_the_fifth_kills_the_code(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let code = app.last_code("jkowalski").await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for left in [4, 3, 2, 1] {
+            let response = app.submit_code(wrong, &token).await;
+            assert_eq!(problem(&response), serde_json::json!({"Wrong": {"tries_left": left}}));
+        }
+        assert_eq!(problem(&app.submit_code(wrong, &token).await), serde_json::json!("Exhausted"));
+        // Now even the right code is refused: a new one is needed.
+        assert_eq!(problem(&app.submit_code(&code, &token).await), serde_json::json!("Exhausted"));
+        assert_eq!(problem(&app.submit_code("12a456", &token).await), serde_json::json!("Malformed"));
+        assert_eq!(problem(&app.submit_code("", &token).await), serde_json::json!("Missing"));
+    }
+
+    resending_waits_30_seconds_replaces_the_old_code_and_stops_at_5_an_hour(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let first = app.last_code("jkowalski").await;
+        let too_soon = problem(&resend(&app, &token).await);
+        let wait = too_soon["ResendTooSoon"]["retry_after_secs"].as_u64().unwrap();
+        assert!((25..=30).contains(&wait), "{too_soon}");
+        for sent in 2..=5 {
+            sql(&app, "UPDATE verification_codes SET created_at = created_at - 31000").await;
+            let response = resend(&app, &token).await;
+            assert_eq!(location(&response).as_deref(), Some("/kod-weryfikacyjny?wyslano=1"), "code {sent}");
+        }
+        let last = app.last_code("jkowalski").await;
+        sql(&app, "UPDATE verification_codes SET created_at = created_at - 31000").await;
+        let limit = problem(&resend(&app, &token).await);
+        let wait = limit["ResendTooSoon"]["retry_after_secs"].as_u64().unwrap();
+        assert!(wait > 30 * 60, "the hourly limit, not the 30 s pause: {limit}");
+        if first != last {
+            assert_eq!(problem(&app.submit_code(&first, &token).await), serde_json::json!({"Wrong": {"tries_left": 4}}));
+        }
+        let response = app.submit_code(&last, &token).await;
+        assert_eq!(location(&response).as_deref(), Some("/portal"));
+    }
+
+    an_expired_code_is_refused(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let code = app.last_code("jkowalski").await;
+        sql(&app, "UPDATE verification_codes SET expires_at = created_at").await;
+        assert_eq!(problem(&app.submit_code(&code, &token).await), serde_json::json!("Expired"));
+    }
+
+    a_code_works_once_even_for_racing_requests(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let code = app.last_code("jkowalski").await;
+        let attempts = (0..8).map(|_| app.submit_code(&code, &token));
+        let responses = futures_util::future::join_all(attempts).await;
+        let winners = responses.iter().filter(|r| session_cookie(r, app.cookie_name).is_some()).count();
+        assert_eq!(winners, 1, "exactly one request gets in");
+        for r in &responses {
+            assert_eq!(r.status(), StatusCode::FOUND);
+        }
+    }
+
+    a_code_is_only_for_its_own_person(app) {
+        let jan = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let anna = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+        let good = "rower deszcz latarnia 7";
+        let response = app.post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&anna)).await;
+        let anna = session_cookie(&response, app.cookie_name).unwrap();
+        let jans_code = app.last_code("jkowalski").await;
+        let annas_code = app.last_code("anowak").await;
+        if jans_code != annas_code {
+            assert!(problem(&app.submit_code(&jans_code, &anna).await)["Wrong"].is_object());
+        }
+        assert_eq!(location(&app.submit_code(&jans_code, &jan).await).as_deref(), Some("/portal"));
+    }
+}
+
+#[tokio::test]
+async fn the_dev_inbox_exists_only_in_dev_mode() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let prod = TestApp::spawn_with(test_settings(&url, false)).await;
+    assert_eq!(prod.get("/dev/skrzynka", None).await.status(), StatusCode::NOT_FOUND);
+    let api = prod.client.post(prod.url("/api/dev-skrzynka")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let dev = TestApp::spawn_with(test_settings(&url, true)).await;
+    dev.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+    let code = dev.last_code("jkowalski").await;
+    let html = dev.get("/dev/skrzynka", None).await.text().await.unwrap();
+    assert!(html.contains("Skrzynka deweloperska") && html.contains(&code), "{html}");
+}
