@@ -17,7 +17,7 @@ use app::{
 };
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderValue, request::Parts};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use secrecy::SecretString;
 
 use crate::{
@@ -29,6 +29,7 @@ use crate::{
     error::BackendError,
     identity::{
         credentials::{CredentialCheck, check_credentials},
+        notices,
         password_hasher::PasswordHasher,
         password_policy::{self, PersonalData},
         throttle::{AttemptKeys, SignInThrottle},
@@ -607,10 +608,19 @@ impl PortalBackend for PortalService {
             .await
             .map_err(|e| fail("password hashing", e.into()))?;
         let person_id = person.id;
+        let notice = notices::password_changed_notice(&person);
         let mut active: person::ActiveModel = person.into();
         active.password_hash = Set(hash);
         active.password_changed_at = Set(now_millis());
-        active.update(&self.db).await.map_err(|e| fail("storing the new password", e.into()))?;
+        // The new password and the notice to the recovery channel commit together.
+        let stored = async {
+            let txn = self.db.begin().await?;
+            active.update(&txn).await?;
+            notifications::enqueue(&txn, notice).await?;
+            txn.commit().await
+        }
+        .await;
+        stored.map_err(|e| fail("storing the new password", e.into()))?;
         // Every other session of this person ends with the old password.
         session::Entity::delete_many()
             .filter(session::Column::PersonId.eq(person_id))

@@ -54,7 +54,20 @@ on_both_databases! {
         // The old token and every other session of the person are over.
         assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
         assert_eq!(location(&app.get("/portal", Some(&other_device)).await).as_deref(), Some("/logowanie"));
-        // The old password no longer works; the new one goes straight to the portal.
+        // A notice went to her recovery channel (SMS).
+        {
+            use ezus_server::db::entities::outbox;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let notices = outbox::Entity::find()
+                .filter(outbox::Column::Purpose.eq("password_changed"))
+                .all(&app.db().await)
+                .await
+                .unwrap();
+            assert_eq!(notices.len(), 1);
+            assert_eq!(notices[0].recipient, ANNA.phone);
+            assert!(notices[0].body.contains("hasło do Twojego konta zostało zmienione"));
+        }
+        // The old password no longer works; the new one works.
         assert!(redirected_error(&app.sign_in("anowak", "Haslo123").await).unwrap().get("InvalidCredentials").is_some());
         app.signed_in("anowak", GOOD, "/portal").await;
     }
