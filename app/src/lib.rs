@@ -61,10 +61,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Leptos, which puts it on the scripts it writes.
 #[cfg(feature = "ssr")]
 fn provide_request_nonce() {
-    if let Some(parts) = use_context::<http::request::Parts>() {
-        if let Some(nonce) = parts.extensions.get::<ports::CspNonce>() {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.0.as_str()));
-        }
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ports::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0.as_str()));
     }
 }
 

@@ -186,10 +186,8 @@ pub fn with_refusal_status<T, E>(result: Result<T, E>, status: impl Fn(&E) -> ht
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|accept| accept.contains("text/html"))
         });
-        if by_script {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(status(error));
-            }
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| by_script) {
+            response.set_status(status(error));
         }
     }
     result

@@ -14,7 +14,7 @@ use crate::{
 #[derive(Debug)]
 pub enum CredentialCheck {
     Accepted {
-        person: person::Model,
+        person: Box<person::Model>,
         /// Shorter than today's minimum: the session may only change it.
         legacy: bool,
     },
@@ -50,7 +50,7 @@ pub async fn check_credentials(
     if verification.needs_rehash {
         rehash(db, hasher, &person, &password).await;
     }
-    Ok(CredentialCheck::Accepted { legacy: password.is_legacy(), person })
+    Ok(CredentialCheck::Accepted { legacy: password.is_legacy(), person: Box::new(person) })
 }
 
 /// Stores the password again with today's argon2 parameters. A failure only

@@ -15,41 +15,11 @@ use ezus_server::{
 use reqwest::{StatusCode, header};
 use sea_orm::{ConnectionTrait, Database};
 
-pub const JAN: DemoPerson = DemoPerson {
-    login: "jkowalski",
-    password: "Kowalski-Haslo-2024",
-    pesel: "75031412355",
-    first_name: "Jan",
-    last_name: "Kowalski",
-    email: "jan.kowalski@example.pl",
-    phone: "+48600100200",
-    recovery_channel: "email",
-    profile_confirmed: true,
-};
-
-pub const ANNA: DemoPerson = DemoPerson {
-    login: "anowak",
-    password: "Haslo123",
-    pesel: "58072204561",
-    first_name: "Anna",
-    last_name: "Nowak",
-    email: "anna.nowak@example.pl",
-    phone: "+48601200300",
-    recovery_channel: "sms",
-    profile_confirmed: true,
-};
-
-pub const PIOTR: DemoPerson = DemoPerson {
-    login: "pzielinski",
-    password: "Zielinski-Haslo-2024",
-    pesel: "89113056793",
-    first_name: "Piotr",
-    last_name: "Zieliński",
-    email: "piotr.zielinski@example.pl",
-    phone: "+48602300400",
-    recovery_channel: "email",
-    profile_confirmed: false,
-};
+/// The demo people: Jan (modern password, e-mail), Anna (legacy password,
+/// SMS) and Piotr (unconfirmed profile).
+pub const JAN: &DemoPerson = &demo_data::DEMO_PEOPLE[0];
+pub const ANNA: &DemoPerson = &demo_data::DEMO_PEOPLE[1];
+pub const PIOTR: &DemoPerson = &demo_data::DEMO_PEOPLE[2];
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -133,7 +103,7 @@ impl TestApp {
         let address = format!("http://{}", application.address());
         tokio::spawn(application.run_until_stopped());
         let db = Database::connect(&database_url).await.unwrap();
-        demo_data::load(&db, &hasher, &[JAN, ANNA, PIOTR]).await.unwrap();
+        demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -198,7 +168,7 @@ impl TestApp {
         use ezus_server::db::entities::outbox;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         let login = login.trim().to_lowercase();
-        let person = [JAN, ANNA, PIOTR].into_iter().find(|p| p.login == login).expect("a test person");
+        let person = demo_data::DEMO_PEOPLE.iter().find(|p| p.login == login).expect("a test person");
         let message = outbox::Entity::find()
             .filter(outbox::Column::Recipient.is_in([person.email, person.phone]))
             .filter(outbox::Column::Purpose.eq("sign_in_code"))
@@ -268,7 +238,7 @@ pub fn redirected_error(response: &reqwest::Response) -> Option<serde_json::Valu
 macro_rules! on_both_databases {
     ($($name:ident($app:ident) $body:block)*) => {
         mod sqlite {
-            use crate::support::*;
+            use $crate::support::*;
             use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -279,7 +249,7 @@ macro_rules! on_both_databases {
             )*
         }
         mod postgres {
-            use crate::support::*;
+            use $crate::support::*;
             use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -36,10 +36,11 @@ on_both_databases! {
         use ezus_server::db::entities::outbox;
         use sea_orm::EntityTrait;
         let messages = outbox::Entity::find().all(&db).await.unwrap();
-        let to_jan = messages.iter().find(|m| m.recipient == JAN.email).expect("an e-mail to Jan");
+        let codes: Vec<_> = messages.iter().filter(|m| m.purpose == "sign_in_code").collect();
+        let to_jan = codes.iter().find(|m| m.recipient == JAN.email).expect("an e-mail to Jan");
         assert_eq!(to_jan.channel, "email");
         assert!(to_jan.subject.as_deref().unwrap().contains("logowania"));
-        let to_anna = messages.iter().find(|m| m.recipient == ANNA.phone).expect("an SMS to Anna");
+        let to_anna = codes.iter().find(|m| m.recipient == ANNA.phone).expect("an SMS to Anna");
         assert_eq!(to_anna.channel, "sms");
         assert!(to_anna.body.contains("LOGOWANIA") && to_anna.body.contains("Nie podawaj go nikomu"));
         // Only a salted hash of the code is stored.
