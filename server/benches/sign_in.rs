@@ -1,0 +1,162 @@
+//! Sign-in speed and memory, measured against a baseline in the same run.
+//!
+//! Starts the real server (release build, shipped argon2 parameters, a fresh
+//! SQLite file) and prints:
+//! - argon2id: time per hash, and hashes per second with all cores;
+//! - HTTP latency (p50, p95) of `/healthz` (the baseline: the whole stack
+//!   without work) and of a password sign-in (unknown login; right password,
+//!   which also opens a session and queues a code), at 1 and at 8 concurrent
+//!   clients, with the ratio to the baseline — the two sign-ins should cost
+//!   about the same, which is what keeps logins from being enumerated;
+//! - the process's peak resident memory after start-up and after the burst,
+//!   which the bounded hashing concurrency keeps flat.
+//!
+//! Run: `cargo bench -p server --bench sign_in` (add `-- --quick` for fewer rounds).
+
+use std::time::{Duration, Instant};
+
+use ezus_server::{
+    config::Settings, demo_data, identity::password_hasher::PasswordHasher, startup::Application,
+};
+use secrecy::SecretString;
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Figures {
+    p50: Duration,
+    p95: Duration,
+    per_sec: f64,
+}
+
+async fn measure<F, Fut>(total: usize, concurrency: usize, request: F) -> Figures
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let per_task = total / concurrency;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut times = Vec::with_capacity(per_task);
+                for _ in 0..per_task {
+                    let t = Instant::now();
+                    request().await;
+                    times.push(t.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    for t in tasks {
+        times.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    times.sort();
+    Figures { p50: percentile(&times, 0.5), p95: percentile(&times, 0.95), per_sec: times.len() as f64 / elapsed.as_secs_f64() }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let rounds = if quick { 16 } else { 64 };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut settings = Settings::load_from(&root.join("Leptos.toml")).expect("Leptos.toml");
+    let db_file = std::env::temp_dir().join(format!("ezus-bench-{}.sqlite", std::process::id()));
+    settings.database.url = format!("sqlite://{}?mode=rwc", db_file.display());
+    settings.site.dev_mode = false;
+    // Each simulated client comes from its own address, so the per-address
+    // throttle (a defence, not the subject here) never steps in.
+    settings.http.client_ip_header = "x-bench-client".into();
+    let leptos = settings.leptos.as_mut().unwrap();
+    leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+
+    println!("eZUS sign-in benchmark ({} rounds; argon2id m={} KiB, t={}, p={}; {} cores)",
+        rounds, settings.argon2.memory_kib, settings.argon2.iterations, settings.argon2.parallelism,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+
+    // argon2id alone.
+    let hasher = PasswordHasher::new(&settings.argon2).unwrap();
+    let password = SecretString::from("Kowalski-Haslo-2024");
+    let t = Instant::now();
+    for _ in 0..8 {
+        hasher.hash(&password).await.unwrap();
+    }
+    let one = t.elapsed() / 8;
+    let t = Instant::now();
+    let burst: Vec<_> = (0..16).map(|_| { let h = hasher.clone(); let p = password.clone(); tokio::spawn(async move { h.hash(&p).await.unwrap() }) }).collect();
+    for b in burst {
+        b.await.unwrap();
+    }
+    let parallel_rate = 16.0 / t.elapsed().as_secs_f64();
+    println!("argon2id hash: {:.1} ms each; {:.1} hashes/s with bounded concurrency", ms(one), parallel_rate);
+
+    let rss_before = peak_rss_kib();
+    let app = Application::build(settings.clone()).await.expect("server starts");
+    let base = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    let db = sea_orm::Database::connect(&settings.database.url).await.unwrap();
+    demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
+    let rss_started = peak_rss_kib();
+
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let health = {
+        let (c, u) = (client.clone(), format!("{base}/healthz"));
+        move || { let (c, u) = (c.clone(), u.clone()); async move { c.get(&u).send().await.unwrap().bytes().await.unwrap(); } }
+    };
+    let sign_in = |login: Option<&'static str>, password: &'static str| {
+        let (c, u) = (client.clone(), format!("{base}/api/zaloguj"));
+        move || {
+            let (c, u) = (c.clone(), u.clone());
+            async move {
+                let n = rand_suffix();
+                let login = login.map(str::to_owned).unwrap_or_else(|| format!("bench{n}"));
+                let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
+                let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
+                    .header("x-bench-client", client_ip)
+                    .form(&[("login", login.as_str()), ("password", password)]).send().await.unwrap();
+                assert_eq!(r.status(), 302);
+            }
+        }
+    };
+
+    // Warm up.
+    measure(8, 1, health.clone()).await;
+    println!("{:<34} {:>9} {:>9} {:>10} {:>12}", "request (concurrency)", "p50 ms", "p95 ms", "per s", "p50 / base");
+    for concurrency in [1, 8] {
+        let baseline = measure(rounds * 4, concurrency, health.clone()).await;
+        let line = |name: &str, f: &Figures| {
+            println!("{:<34} {:>9.2} {:>9.2} {:>10.1} {:>11.1}x", format!("{name} ({concurrency})"), ms(f.p50), ms(f.p95), f.per_sec, ms(f.p50) / ms(baseline.p50));
+        };
+        line("GET /healthz [baseline]", &baseline);
+        let unknown = measure(rounds, concurrency, sign_in(None, "Dowolne-Haslo-123")).await;
+        line("sign-in, unknown login", &unknown);
+        let right = measure(rounds, concurrency, sign_in(Some("jkowalski"), "Kowalski-Haslo-2024")).await;
+        line("sign-in, right password", &right);
+    }
+    let rss_after = peak_rss_kib();
+    println!("peak RSS: {} MiB before start, {} MiB after start, {} MiB after the sign-in bursts", rss_before / 1024, rss_started / 1024, rss_after / 1024);
+    let _ = std::fs::remove_file(&db_file);
+}
+
+fn rand_suffix() -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    u64::from_le_bytes(b)
+}
