@@ -3,10 +3,12 @@
 mod error_summary;
 mod layout;
 mod password_field;
+mod radio_choices;
 
 pub use error_summary::{ErrorSummary, FieldError};
 pub use layout::{SiteFooter, SiteHeader, SkipLink};
 pub use password_field::PasswordField;
+pub use radio_choices::{RadioChoices, RadioOption};
 
 use leptos::prelude::*;
 

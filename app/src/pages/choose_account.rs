@@ -7,7 +7,7 @@ use leptos_router::components::Redirect;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError},
+    components::{ErrorSummary, FieldError, RadioChoices, RadioOption},
     errors::AppError,
     routes,
 };
@@ -167,48 +167,32 @@ pub fn ChooseAccountPage() -> impl IntoView {
 
 #[component]
 fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
+    const MISSING: &str = "Wybierz konto.";
     let action = ServerAction::<ChooseAccount>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let first_id = "account-0";
+    let options = accounts
+        .into_iter()
+        .enumerate()
+        .map(|(i, account)| RadioOption {
+            id: format!("account-{i}"),
+            label: account.title(),
+            hint: account.hint(),
+            value: account.value,
+            checked: account.current,
+        })
+        .collect();
     view! {
         <div class="page page--narrow">
-            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, "Wybierz konto.")]/> })}
+            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary("account-0", MISSING)]/> })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <fieldset
-                    class="choice-group"
-                    aria-describedby=move || error.get().map(|_| "account-error")
-                >
-                    <legend class="choice-group__legend"><h1>"Wybierz konto"</h1></legend>
-                    <p class="hint">"Wybierz konto, w którym chcesz teraz pracować. Zmienisz je później bez ponownego logowania."</p>
-                    {move || error.get().map(|e| view! {
-                        <p class="field__error" id="account-error">
-                            <span class="visually-hidden">"Błąd: "</span>{e.summary(first_id, "Wybierz konto.").message}
-                        </p>
-                    })}
-                    {accounts
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, account)| {
-                            let id = format!("account-{i}");
-                            let hint_id = format!("{id}-hint");
-                            view! {
-                                <div class="choice">
-                                    <input
-                                        class="choice__input"
-                                        type="radio"
-                                        name="account"
-                                        id=id.clone()
-                                        value=account.value.clone()
-                                        checked=account.current
-                                        aria-describedby=hint_id.clone()
-                                    />
-                                    <label class="choice__label" for=id>{account.title()}</label>
-                                    <p class="choice__hint" id=hint_id>{account.hint()}</p>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                <RadioChoices
+                    name="account"
+                    legend="Wybierz konto"
+                    intro="Wybierz konto, w którym chcesz teraz pracować. Zmienisz je później bez ponownego logowania."
+                    error_id="account-error"
+                    error=Signal::derive(move || error.get().map(|e| e.summary("account-0", MISSING).message))
+                    options
+                />
                 <button type="submit" class="button">"Dalej"</button>
             </ActionForm>
         </div>

@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::choose_account::{ChoiceError, SessionProblem};
 use crate::{
-    components::ErrorSummary,
+    components::{ErrorSummary, RadioChoices, RadioOption},
     errors::AppError,
-    routes,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +33,15 @@ impl RoleKind {
             RoleKind::Ubezpieczony => "Ubezpieczony",
             RoleKind::Swiadczeniobiorca => "Świadczeniobiorca",
             RoleKind::Ogolna => "Ogólna",
+        }
+    }
+
+    /// The id of its radio button.
+    pub fn field_id(self) -> &'static str {
+        match self {
+            RoleKind::Ubezpieczony => "role-ubezpieczony",
+            RoleKind::Swiadczeniobiorca => "role-swiadczeniobiorca",
+            RoleKind::Ogolna => "role-ogolna",
         }
     }
 
@@ -68,7 +76,7 @@ pub async fn choose_role(#[server(default)] role: String) -> Result<(), ChoiceEr
     };
     let result = match backend.choose_role(&request, role).await {
         Ok(next) => {
-            leptos_axum::redirect(routes::path_of(next));
+            leptos_axum::redirect(crate::routes::path_of(next));
             Ok(())
         }
         Err(refusal) => Err(ChoiceError::from(refusal)),
@@ -94,49 +102,32 @@ pub fn ChooseRolePage() -> impl IntoView {
 
 #[component]
 fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
+    const MISSING: &str = "Wybierz rolę.";
     let action = ServerAction::<ChooseRole>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let first_id = "role-ubezpieczony";
-    let first_id = roles.first().map(|r| match r.role {
-        RoleKind::Ubezpieczony => "role-ubezpieczony",
-        RoleKind::Swiadczeniobiorca => "role-swiadczeniobiorca",
-        RoleKind::Ogolna => "role-ogolna",
-    }).unwrap_or(first_id);
+    let first_id = roles.first().map_or("role-ogolna", |r| r.role.field_id());
+    let options = roles
+        .into_iter()
+        .map(|choice| RadioOption {
+            id: choice.role.field_id().into(),
+            value: choice.role.value().into(),
+            label: choice.role.label().into(),
+            hint: choice.role.hint().into(),
+            checked: choice.current,
+        })
+        .collect();
     view! {
         <div class="page page--narrow">
-            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, "Wybierz rolę.")]/> })}
+            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, MISSING)]/> })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <fieldset class="choice-group" aria-describedby=move || error.get().map(|_| "role-error")>
-                    <legend class="choice-group__legend"><h1>"Wybierz rolę"</h1></legend>
-                    <p class="hint">"Rola decyduje o tym, jakie sprawy i dane zobaczysz na swoim koncie. Zmienisz ją później bez ponownego logowania."</p>
-                    {move || error.get().map(|e| view! {
-                        <p class="field__error" id="role-error">
-                            <span class="visually-hidden">"Błąd: "</span>{e.summary(first_id, "Wybierz rolę.").message}
-                        </p>
-                    })}
-                    {roles
-                        .into_iter()
-                        .map(|choice| {
-                            let id = format!("role-{}", choice.role.value());
-                            let hint_id = format!("{id}-hint");
-                            view! {
-                                <div class="choice">
-                                    <input
-                                        class="choice__input"
-                                        type="radio"
-                                        name="role"
-                                        id=id.clone()
-                                        value=choice.role.value()
-                                        checked=choice.current
-                                        aria-describedby=hint_id.clone()
-                                    />
-                                    <label class="choice__label" for=id>{choice.role.label()}</label>
-                                    <p class="choice__hint" id=hint_id>{choice.role.hint()}</p>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                <RadioChoices
+                    name="role"
+                    legend="Wybierz rolę"
+                    intro="Rola decyduje o tym, jakie sprawy i dane zobaczysz na swoim koncie. Zmienisz ją później bez ponownego logowania."
+                    error_id="role-error"
+                    error=Signal::derive(move || error.get().map(|e| e.summary(first_id, MISSING).message))
+                    options
+                />
                 <button type="submit" class="button">"Dalej"</button>
             </ActionForm>
         </div>

@@ -10,7 +10,6 @@ use super::{choose_account::SessionProblem, sign_in::throttled_message};
 use crate::{
     components::{ErrorSummary, FieldError},
     errors::{self, AppError},
-    routes,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,7 +139,7 @@ pub async fn submit_code(#[server(default)] code: String) -> Result<(), CodeErro
     let result = match backend.submit_code(&request, code).await {
         Ok(signed_in) => {
             ports::append_set_cookie(signed_in.set_cookie);
-            leptos_axum::redirect(routes::path_of(signed_in.next));
+            leptos_axum::redirect(crate::routes::path_of(signed_in.next));
             Ok(())
         }
         Err(refusal) => {
@@ -162,7 +161,7 @@ pub async fn resend_code() -> Result<(), CodeError> {
     let result = match backend.resend_code(&request).await {
         Ok(()) => {
             // Without JavaScript the page learns of the new code from the address.
-            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", routes::VERIFY_CODE));
+            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", crate::routes::VERIFY_CODE));
             Ok(())
         }
         Err(refusal) => Err(CodeError::from(refusal)),
