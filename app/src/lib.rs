@@ -30,6 +30,7 @@ use pages::{
     not_found::NotFoundPage,
     planned::{ForgotLoginPage, ForgotPasswordPage, RegisterPage},
     portal::PortalPage,
+    profile::{ConfirmContactPage, ProfilePage},
     sign_in::SignInPage,
     signed_out::SignedOutPage,
 };
@@ -86,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wybierz-konto") view=ChooseAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/wybierz-role") view=ChooseRolePage ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/profil/potwierdz") view=ConfirmContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/wylogowano") view=SignedOutPage/>
                     <Route path=path!("/rejestracja") view=RegisterPage/>
                     <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>

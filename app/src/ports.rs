@@ -15,8 +15,25 @@ pub use crate::pages::{
     choose_role::RoleChoice,
     dev_inbox::DevMessage,
     portal::PortalSummary,
+    profile::{ContactProblem, ProfileView},
     verify_code::{CodeProblem, CodePrompt},
 };
+
+/// A requested change of contact data, as typed.
+#[derive(Debug, Clone)]
+pub struct ContactChangeRequest {
+    pub email: String,
+    pub phone: String,
+    pub channel: String,
+    pub current_password: String,
+}
+
+/// Why a change of contact data was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactRefusal {
+    Session(SessionRefusal),
+    Problem(ContactProblem),
+}
 
 /// Why a typed code or a resend request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +133,19 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// In dev mode, the messages the portal would have sent, newest first;
     /// `None` outside dev mode.
     async fn dev_inbox(&self) -> Option<Vec<DevMessage>>;
+
+    /// The signed-in person's contact data and recovery channel.
+    async fn profile(&self, request: &Parts) -> Result<ProfileView, SessionRefusal>;
+
+    /// Checks the current password and the new data, and sends a code to the
+    /// new address or number; the change waits for it.
+    async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal>;
+
+    /// Where the code of the pending contact change went.
+    async fn contact_change_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal>;
+
+    /// Makes the pending change when the code is right, and tells the old channel.
+    async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal>;
 
     /// The accounts this session's person may work in.
     async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal>;

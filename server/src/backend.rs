@@ -9,21 +9,24 @@ use app::{
         choose_account::{AccountChoice, AccountKind},
         choose_role::{RoleChoice, RoleKind},
         portal::{Benefit, InsuranceTitle, PortalSummary, StartPage},
+        profile::{ContactProblem, ProfileView},
     },
     ports::{
-        ChoiceRefusal, CodeRefusal, NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal,
+        ChoiceRefusal, CodeRefusal, ContactChangeRequest, ContactRefusal, NextStep, PasswordChangeRefusal, PortalBackend, SessionRefusal, SignInRefusal,
         SignedIn,
     },
 };
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderValue, request::Parts};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use secrecy::SecretString;
 
 use crate::{
     accounts::{self, AccountOption, AccountRef, Role},
     db::{
-        entities::{benefit, insurance_title, payer, person, session},
+        entities::{benefit, contact_change, insurance_title, payer, person, session},
         now_millis,
     },
     error::BackendError,
@@ -36,7 +39,7 @@ use crate::{
         verification_codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
     },
     notifications::{self, Channel},
-    domain::VerificationCode,
+    domain::{EmailAddress, PhoneNumber, VerificationCode},
     session::{ActiveSession, CookiePolicy, SessionState, SessionStore, Stage},
 };
 
@@ -59,6 +62,28 @@ fn next_step(stage: Stage) -> NextStep {
         Stage::ChoosingAccount => NextStep::ChooseAccount,
         Stage::ChoosingRole => NextStep::ChooseRole,
         Stage::InPortal => NextStep::Portal,
+    }
+}
+
+fn code_channel(channel: Channel) -> CodeChannel {
+    match channel {
+        Channel::Sms => CodeChannel::Sms,
+        Channel::Email => CodeChannel::Email,
+    }
+}
+
+/// Where the code proving a contact change goes: the new phone number, else
+/// the new e-mail address, else (only the channel changes) the new channel's
+/// current address or number.
+fn proof_destination(person: &person::Model, change: &contact_change::Model) -> (Channel, String) {
+    if change.new_phone != person.phone {
+        (Channel::Sms, change.new_phone.clone())
+    } else if change.new_email != person.email {
+        (Channel::Email, change.new_email.clone())
+    } else if change.new_channel == "sms" {
+        (Channel::Sms, person.phone.clone())
+    } else {
+        (Channel::Email, person.email.clone())
     }
 }
 
@@ -183,6 +208,17 @@ impl PortalService {
             [only] => SessionState { stage: Stage::InPortal, account: Some(account), role: Some(*only) },
             _ => SessionState { stage: Stage::ChoosingRole, account: Some(account), role: None },
         })
+    }
+
+    /// The newest contact change of the person still waiting for its code (10 minutes).
+    async fn pending_contact_change(&self, person_id: i32) -> Result<Option<contact_change::Model>, BackendError> {
+        Ok(contact_change::Entity::find()
+            .filter(contact_change::Column::PersonId.eq(person_id))
+            .filter(contact_change::Column::AppliedAt.is_null())
+            .filter(contact_change::Column::CreatedAt.gt(now_millis() - verification_codes::CODE_TTL_MS))
+            .order_by_desc(contact_change::Column::Id)
+            .one(&self.db)
+            .await?)
     }
 
     /// A session that has got past the password (and its change).
@@ -454,6 +490,157 @@ impl PortalBackend for PortalService {
                 Some(Vec::new())
             }
         }
+    }
+
+    async fn profile(&self, request: &Parts) -> Result<ProfileView, SessionRefusal> {
+        let session = self.signed_in_session(request).await?;
+        let person = self.person(session.person_id).await?;
+        Ok(ProfileView {
+            channel: code_channel(verification_codes::channel_of(&person)),
+            email: person.email,
+            phone: person.phone,
+        })
+    }
+
+    async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal> {
+        let problem = |p| Err(ContactRefusal::Problem(p));
+        let session = self.signed_in_session(request).await.map_err(ContactRefusal::Session)?;
+        let person = self.person(session.person_id).await.map_err(ContactRefusal::Session)?;
+        let Some(email) = EmailAddress::parse(&form.email) else { return problem(ContactProblem::EmailInvalid) };
+        let Some(phone) = PhoneNumber::parse(&form.phone) else { return problem(ContactProblem::PhoneInvalid) };
+        let channel = match form.channel.as_str() {
+            "email" | "sms" => form.channel.clone(),
+            _ => return problem(ContactProblem::ChannelMissing),
+        };
+        if form.current_password.is_empty() {
+            return problem(ContactProblem::PasswordMissing);
+        }
+        let fail = |what: &str, e: BackendError| ContactRefusal::Session(unavailable(what, e));
+        let keys = AttemptKeys::new(&person.login, self.client_ip(request));
+        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
+        if wait > 0 {
+            return problem(ContactProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) });
+        }
+        let verified = self
+            .hasher
+            .verify(&form.current_password, Some(&person.password_hash))
+            .await
+            .map_err(|e| fail("checking the password", e.into()))?;
+        if !verified.matches {
+            self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+            return problem(ContactProblem::PasswordWrong);
+        }
+        self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+        let (email_changed, phone_changed) = (email.as_str() != person.email, phone.as_str() != person.phone);
+        if !email_changed && !phone_changed && channel == person.recovery_channel {
+            return problem(ContactProblem::NothingChanged);
+        }
+        if email_changed && phone_changed {
+            return problem(ContactProblem::BothChanged);
+        }
+        let change = contact_change::Model {
+            id: 0,
+            person_id: person.id,
+            new_email: email.as_str().to_owned(),
+            new_phone: phone.as_str().to_owned(),
+            new_channel: channel,
+            created_at: now_millis(),
+            applied_at: None,
+        };
+        let (proof_channel, recipient) = proof_destination(&person, &change);
+        match self.codes.issue_to(person.id, CodePurpose::ContactChange, proof_channel, recipient).await {
+            Ok(IssueOutcome::Sent) => {}
+            Ok(IssueOutcome::TooSoon { retry_after_secs }) => {
+                return problem(ContactProblem::ResendTooSoon { retry_after_secs });
+            }
+            Err(e) => return Err(fail("sending the code", e)),
+        }
+        contact_change::ActiveModel {
+            person_id: Set(change.person_id),
+            new_email: Set(change.new_email),
+            new_phone: Set(change.new_phone),
+            new_channel: Set(change.new_channel),
+            created_at: Set(change.created_at),
+            applied_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| fail("storing the change", e.into()))?;
+        tracing::info!(person_id = person.id, channel = proof_channel.as_str(), "contact change waits for its code");
+        Ok(())
+    }
+
+    async fn contact_change_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal> {
+        let session = self.signed_in_session(request).await?;
+        let person = self.person(session.person_id).await?;
+        let change = self
+            .pending_contact_change(person.id)
+            .await
+            .map_err(|e| unavailable("reading the change", e))?
+            .ok_or(SessionRefusal::StepPending(NextStep::Portal))?;
+        let (channel, recipient) = proof_destination(&person, &change);
+        let masked = match channel {
+            Channel::Sms => verification_codes::mask_phone(&recipient),
+            Channel::Email => verification_codes::mask_email(&recipient),
+        };
+        Ok(CodePrompt { channel: code_channel(channel), masked_destination: masked, resend_in_secs: 0 })
+    }
+
+    async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal> {
+        let session = self.signed_in_session(request).await.map_err(CodeRefusal::Session)?;
+        let person = self.person(session.person_id).await.map_err(CodeRefusal::Session)?;
+        let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
+        let change = self
+            .pending_contact_change(person.id)
+            .await
+            .map_err(|e| fail("reading the change", e))?
+            .ok_or(CodeRefusal::Problem(CodeProblem::Expired))?;
+        if code.trim().is_empty() {
+            return Err(CodeRefusal::Problem(CodeProblem::Missing));
+        }
+        let Some(code) = VerificationCode::parse(&code) else {
+            return Err(CodeRefusal::Problem(CodeProblem::Malformed));
+        };
+        let keys = AttemptKeys::new(&person.login, self.client_ip(request));
+        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
+        if wait > 0 {
+            return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) }));
+        }
+        match self.codes.check(person.id, CodePurpose::ContactChange, &code).await.map_err(|e| fail("checking the code", e))? {
+            CheckOutcome::Accepted => {}
+            CheckOutcome::Wrong { tries_left } => {
+                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                return Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }));
+            }
+            CheckOutcome::Exhausted => return Err(CodeRefusal::Problem(CodeProblem::Exhausted)),
+            CheckOutcome::Expired | CheckOutcome::NoCode => return Err(CodeRefusal::Problem(CodeProblem::Expired)),
+        }
+        // The old channel hears of the change, in the same transaction that makes it.
+        let old = verification_codes::channel_of(&person);
+        let old_recipient = match old {
+            Channel::Sms => person.phone.clone(),
+            Channel::Email => person.email.clone(),
+        };
+        let notice = notices::contact_changed_notice(old, old_recipient);
+        let person_id = person.id;
+        let mut active: person::ActiveModel = person.into();
+        active.email = Set(change.new_email.clone());
+        active.phone = Set(change.new_phone.clone());
+        active.recovery_channel = Set(change.new_channel.clone());
+        let mut applied: contact_change::ActiveModel = change.into();
+        applied.applied_at = Set(Some(now_millis()));
+        let stored = async {
+            let txn = self.db.begin().await?;
+            active.update(&txn).await?;
+            applied.update(&txn).await?;
+            notifications::enqueue(&txn, notice).await?;
+            txn.commit().await
+        }
+        .await;
+        stored.map_err(|e| fail("storing the new contact data", e.into()))?;
+        tracing::info!(person_id, "contact data changed");
+        Ok(())
     }
 
     async fn account_choices(&self, request: &Parts) -> Result<Vec<AccountChoice>, SessionRefusal> {

@@ -8,6 +8,7 @@ pub mod dev_inbox;
 pub mod not_found;
 pub mod planned;
 pub mod portal;
+pub mod profile;
 pub mod sign_in;
 pub mod signed_out;
 pub mod verify_code;

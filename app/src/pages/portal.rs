@@ -138,6 +138,7 @@ fn PortalView(summary: PortalSummary) -> impl IntoView {
                 </dl>
             </section>
             <StartPageView start=summary.start/>
+            <p><a href=routes::PROFILE>"Dane profilu"</a>" – adres e-mail, telefon i kanał odzyskiwania dostępu"</p>
             <ActionForm action=sign_out attr:class="form form--inline">
                 <button type="submit" class="button button--secondary">"Wyloguj się"</button>
             </ActionForm>

@@ -1,11 +1,13 @@
 //! Domain values that can only be built valid.
 
+mod contact;
 mod login;
 mod nip;
 mod password;
 mod pesel;
 mod verification_code;
 
+pub use contact::{EmailAddress, PhoneNumber};
 pub use login::{Login, LoginError};
 pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};

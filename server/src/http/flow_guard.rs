@@ -33,6 +33,8 @@ pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
     } else if at(routes::CHOOSE_ACCOUNT) {
         // Also to switch accounts later, without signing in again.
         &[Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal]
+    } else if at(routes::PROFILE) {
+        &[Stage::ChoosingAccount, Stage::ChoosingRole, Stage::InPortal]
     } else if at(routes::CHOOSE_ROLE) {
         &[Stage::ChoosingRole, Stage::InPortal]
     } else {
@@ -113,7 +115,7 @@ mod tests {
         assert_eq!(redirect_for("/logowanie", Some(InPortal)), Some("/portal"));
         assert_eq!(redirect_for("/zmiana-hasla", Some(InPortal)), Some("/portal"));
         assert_eq!(redirect_for("/", Some(InPortal)), Some("/portal"));
-        for path in ["/portal", "/wybierz-konto", "/wybierz-role"] {
+        for path in ["/portal", "/wybierz-konto", "/wybierz-role", "/profil", "/profil/potwierdz"] {
             assert_eq!(redirect_for(path, Some(InPortal)), None, "{path}");
         }
     }

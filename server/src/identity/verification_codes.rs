@@ -33,12 +33,15 @@ const HOUR_MS: i64 = 60 * 60_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodePurpose {
     SignIn,
+    /// Proves the person receives mail or SMS at a new address or number.
+    ContactChange,
 }
 
 impl CodePurpose {
     fn tag(self) -> &'static str {
         match self {
             CodePurpose::SignIn => "sign_in",
+            CodePurpose::ContactChange => "contact_change",
         }
     }
 
@@ -69,6 +72,29 @@ impl CodePurpose {
                      Zakład Ubezpieczeń Społecznych"
                 ),
                 purpose: "sign_in_code",
+            },
+            (CodePurpose::ContactChange, Channel::Sms) => OutgoingMessage {
+                channel,
+                recipient,
+                subject: None,
+                body: format!(
+                    "eZUS: kod do ZMIANY DANYCH KONTAKTOWYCH w Twoim profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                ),
+                purpose: "contact_change_code",
+            },
+            (CodePurpose::ContactChange, Channel::Email) => OutgoingMessage {
+                channel,
+                recipient,
+                subject: Some("Kod do zmiany danych kontaktowych w eZUS".into()),
+                body: format!(
+                    "Dzień dobry,\n\n\
+                     w eZUS podano ten adres jako nowy adres kontaktowy profilu. Aby potwierdzić \
+                     ZMIANĘ DANYCH KONTAKTOWYCH, wpisz ten kod:\n\n    {code}\n\n\
+                     Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Nie podawaj go nikomu – \
+                     pracownik ZUS nigdy o niego nie prosi. Jeśli to nie Ty, zignoruj tę wiadomość.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                purpose: "contact_change_code",
             },
         }
     }
@@ -171,7 +197,23 @@ impl VerificationCodes {
     /// Replaces any live code with a new one and queues its message, in one
     /// transaction — unless the resend limits say wait.
     pub async fn issue(&self, person: &person::Model, purpose: CodePurpose) -> Result<IssueOutcome, BackendError> {
-        let wait = self.resend_wait_ms(person.id, purpose).await?;
+        let channel = channel_of(person);
+        let recipient = match channel {
+            Channel::Sms => person.phone.clone(),
+            Channel::Email => person.email.clone(),
+        };
+        self.issue_to(person.id, purpose, channel, recipient).await
+    }
+
+    /// Like [`Self::issue`], to a given address or number (a new one, to prove it works).
+    pub async fn issue_to(
+        &self,
+        person_id: i32,
+        purpose: CodePurpose,
+        channel: Channel,
+        recipient: String,
+    ) -> Result<IssueOutcome, BackendError> {
+        let wait = self.resend_wait_ms(person_id, purpose).await?;
         if wait > 0 {
             return Ok(IssueOutcome::TooSoon { retry_after_secs: (wait as u64).div_ceil(1000) });
         }
@@ -180,22 +222,17 @@ impl VerificationCodes {
         getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
         let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
         let now = now_millis();
-        let channel = channel_of(person);
-        let recipient = match channel {
-            Channel::Sms => person.phone.clone(),
-            Channel::Email => person.email.clone(),
-        };
         let txn = self.db.begin().await?;
         row::Entity::update_many()
             .col_expr(row::Column::SupersededAt, Expr::value(now))
-            .filter(row::Column::PersonId.eq(person.id))
+            .filter(row::Column::PersonId.eq(person_id))
             .filter(row::Column::Purpose.eq(purpose.tag()))
             .filter(row::Column::ConsumedAt.is_null())
             .filter(row::Column::SupersededAt.is_null())
             .exec(&txn)
             .await?;
         row::ActiveModel {
-            person_id: Set(person.id),
+            person_id: Set(person_id),
             purpose: Set(purpose.tag().into()),
             code_hash: Set(hash(&salt, code.expose())),
             salt: Set(salt),
@@ -210,7 +247,7 @@ impl VerificationCodes {
         .await?;
         notifications::enqueue(&txn, purpose.message(channel, recipient, &code)).await?;
         txn.commit().await?;
-        tracing::info!(person_id = person.id, purpose = purpose.tag(), channel = channel.as_str(), "verification code issued");
+        tracing::info!(person_id, purpose = purpose.tag(), channel = channel.as_str(), "verification code issued");
         Ok(IssueOutcome::Sent)
     }
 

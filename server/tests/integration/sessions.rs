@@ -95,7 +95,8 @@ async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
     assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/kod-weryfikacyjny"));
     let (token, at) = a.confirm_code("anowak", &token).await;
     assert_eq!(at.as_deref(), Some("/portal"));
-    assert!(portal_open(&b.get("/portal", Some(&token)).await));
+    let on_b = b.get("/portal", Some(&token)).await;
+    assert!(portal_open(&on_b), "{} {:?} {}", on_b.status(), location(&on_b), on_b.text().await.unwrap_or_default());
     b.post_form("/api/wyloguj", "/portal", &[], Some(&token)).await;
     assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
 }

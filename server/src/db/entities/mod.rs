@@ -1,4 +1,5 @@
 pub mod benefit;
+pub mod contact_change;
 pub mod insurance_title;
 pub mod payer;
 pub mod outbox;

@@ -5,6 +5,7 @@ mod m20261122_000002_outbox;
 mod m20261122_000003_sign_in_throttle;
 mod m20261122_000004_accounts_and_roles;
 mod m20261122_000005_verification_codes;
+mod m20261122_000006_contact_changes;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_sign_in_throttle::Migration),
             Box::new(m20261122_000004_accounts_and_roles::Migration),
             Box::new(m20261122_000005_verification_codes::Migration),
+            Box::new(m20261122_000006_contact_changes::Migration),
         ]
     }
 }

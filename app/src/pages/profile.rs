@@ -1,0 +1,349 @@
+//! `/profil` ("Dane profilu"): contact data and the recovery channel, and
+//! `/profil/potwierdz`: the code sent to the new address or number.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    choose_account::SessionProblem,
+    sign_in::throttled_message,
+    verify_code::{CodeChannel, CodeError, CodePrompt},
+};
+use crate::{
+    components::{ErrorSummary, FieldError, PasswordField},
+    errors::{self, AppError},
+    routes,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub email: String,
+    pub phone: String,
+    pub channel: CodeChannel,
+}
+
+/// What is wrong with a requested change. The back end decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactProblem {
+    EmailInvalid,
+    PhoneInvalid,
+    ChannelMissing,
+    PasswordMissing,
+    PasswordWrong,
+    NothingChanged,
+    /// E-mail and phone at once: each new one must be proven by its own code.
+    BothChanged,
+    Throttled { retry_after_secs: u64 },
+    ResendTooSoon { retry_after_secs: u64 },
+}
+
+impl ContactProblem {
+    pub fn message(self) -> String {
+        match self {
+            Self::EmailInvalid => "Wpisz adres e-mail w formacie nazwa@domena.pl.".into(),
+            Self::PhoneInvalid => "Wpisz numer telefonu komórkowego: 9 cyfr albo numer zagraniczny z „+” i kodem kraju, np. +49 151 23456789.".into(),
+            Self::ChannelMissing => "Wybierz kanał odzyskiwania dostępu.".into(),
+            Self::PasswordMissing => "Wpisz obecne hasło.".into(),
+            Self::PasswordWrong => "Nieprawidłowe hasło.".into(),
+            Self::NothingChanged => "Nie zmieniono żadnych danych.".into(),
+            Self::BothChanged => "Zmień najpierw adres e-mail albo numer telefonu – każdą nową daną potwierdzasz osobnym kodem.".into(),
+            Self::Throttled { retry_after_secs } => throttled_message(retry_after_secs),
+            Self::ResendTooSoon { retry_after_secs } => format!(
+                "Nowy kod możesz wysłać za {retry_after_secs} {}.",
+                errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund")
+            ),
+        }
+    }
+
+    /// The field the problem stands at.
+    fn field(self) -> &'static str {
+        match self {
+            Self::EmailInvalid | Self::NothingChanged | Self::BothChanged => "email",
+            Self::PhoneInvalid => "phone",
+            Self::ChannelMissing => "channel-email",
+            _ => "current_password",
+        }
+    }
+
+    pub fn status(self) -> http::StatusCode {
+        match self {
+            Self::PasswordWrong => http::StatusCode::UNAUTHORIZED,
+            Self::Throttled { .. } | Self::ResendTooSoon { .. } => http::StatusCode::TOO_MANY_REQUESTS,
+            _ => http::StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// A refused change, with what the person typed (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ContactError {
+    #[error("change refused: {problem:?}")]
+    Problem { problem: ContactProblem, email: String, phone: String, channel: String },
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl ContactError {
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            ContactError::Problem { problem, .. } => problem.status(),
+            ContactError::App(app) => app.status(),
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for ContactError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        ContactError::App(AppError::Transport(value.to_string()))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "profil")]
+pub async fn load_profile() -> Result<ProfileView, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.profile(&request).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
+#[server(prefix = "/api", endpoint = "zmien-kontakt")]
+pub async fn request_contact_change(
+    email: String,
+    phone: String,
+    #[server(default)] channel: String,
+    current_password: String,
+) -> Result<(), ContactError> {
+    use crate::ports::{self, ContactChangeRequest, ContactRefusal};
+    let Some((backend, request)) = ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let typed = |problem| ContactError::Problem {
+        problem,
+        email: email.chars().take(254).collect(),
+        phone: phone.chars().take(32).collect(),
+        channel: channel.chars().take(8).collect(),
+    };
+    let form = ContactChangeRequest {
+        email: email.clone(),
+        phone: phone.clone(),
+        channel: channel.clone(),
+        current_password,
+    };
+    let result = match backend.request_contact_change(&request, form).await {
+        Ok(()) => {
+            leptos_axum::redirect(crate::routes::CONFIRM_CONTACT);
+            Ok(())
+        }
+        Err(ContactRefusal::Session(s)) => Err(ContactError::App(s.into())),
+        Err(ContactRefusal::Problem(problem)) => Err(typed(problem)),
+    };
+    ports::with_refusal_status(result, ContactError::status)
+}
+
+#[server(prefix = "/api", endpoint = "kod-kontakt")]
+pub async fn load_contact_prompt() -> Result<CodePrompt, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.contact_change_prompt(&request).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
+#[server(prefix = "/api", endpoint = "potwierdz-kontakt")]
+pub async fn confirm_contact_change(#[server(default)] code: String) -> Result<(), CodeError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let result = match backend.confirm_contact_change(&request, code).await {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{}?{CHANGED}=1", crate::routes::PROFILE));
+            Ok(())
+        }
+        Err(refusal) => Err(CodeError::from(refusal)),
+    };
+    crate::ports::with_refusal_status(result, CodeError::status)
+}
+
+const CHANGED: &str = "zmieniono";
+
+fn channel_label(channel: CodeChannel) -> &'static str {
+    match channel {
+        CodeChannel::Sms => "SMS",
+        CodeChannel::Email => "E-mail",
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let profile = Resource::new_blocking(|| (), |_| load_profile());
+    view! {
+        <Title text="Dane profilu"/>
+        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => view! { <ProfileForm profile/> }.into_any(),
+                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileForm(profile: ProfileView) -> impl IntoView {
+    let action = ServerAction::<RequestContactChange>::new();
+    let query = use_query_map();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let problem = move || match error.get() {
+        Some(ContactError::Problem { problem, .. }) => Some(problem),
+        _ => None,
+    };
+    let message_at = move |field: &'static str| {
+        Signal::derive(move || problem().filter(|p| p.field() == field).map(ContactProblem::message))
+    };
+    // What the person typed comes back after a refusal; otherwise the stored data.
+    let typed = move |pick: fn(&ContactError) -> Option<String>, stored: String| {
+        move || error.get().as_ref().and_then(pick).unwrap_or_else(|| stored.clone())
+    };
+    let email_value = typed(|e| match e { ContactError::Problem { email, .. } => Some(email.clone()), _ => None }, profile.email.clone());
+    let phone_value = typed(|e| match e { ContactError::Problem { phone, .. } => Some(phone.clone()), _ => None }, profile.phone.clone());
+    let stored_channel = match profile.channel { CodeChannel::Sms => "sms", CodeChannel::Email => "email" };
+    let channel_is = move |value: &'static str| {
+        move || match error.get() {
+            Some(ContactError::Problem { channel, .. }) => channel == value,
+            _ => stored_channel == value,
+        }
+    };
+    let summary = move || {
+        error.get().map(|e| {
+            let item = match &e {
+                ContactError::Problem { problem, .. } => FieldError::at(problem.field(), problem.message()),
+                ContactError::App(app) => FieldError::general(app.message()),
+            };
+            view! { <ErrorSummary errors=vec![item]/> }
+        })
+    };
+    let field_error = move |field: &'static str, id: &'static str| {
+        move || message_at(field).get().map(|m| view! {
+            <p class="field__error" id=id><span class="visually-hidden">"Błąd: "</span>{m}</p>
+        })
+    };
+    let password_message = Signal::derive(move || {
+        problem().filter(|p| p.field() == "current_password").map(|p| match p {
+            ContactProblem::PasswordMissing => "Wpisz obecne hasło.",
+            ContactProblem::PasswordWrong => "Nieprawidłowe hasło.",
+            _ => "Spróbuj ponownie później.",
+        })
+    });
+    let password_described_by = Signal::derive(move || password_message.get().map(|_| "current_password-error"));
+
+    view! {
+        <div class="page page--narrow">
+            <h1>"Dane profilu"</h1>
+            {summary}
+            {move || (error.get().is_none() && query.read().get(CHANGED).is_some()).then(|| view! {
+                <div class="notice" role="status"><p>"Zapisaliśmy nowe dane kontaktowe. Na poprzedni adres lub numer wysłaliśmy powiadomienie o zmianie."</p></div>
+            })}
+            <h2>"Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE"</h2>
+            <dl class="summary-list">
+                <div class="summary-list__row"><dt>"Adres e-mail"</dt><dd>{profile.email.clone()}</dd></div>
+                <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{profile.phone.clone()}</dd></div>
+                <div class="summary-list__row"><dt>"Kanał odzyskiwania dostępu"</dt><dd>{channel_label(profile.channel)}</dd></div>
+            </dl>
+            <h2 class="heading-s">"Zmień dane kontaktowe"</h2>
+            <p class="hint">"Kanałem odzyskiwania dostępu wysyłamy kody do logowania i powiadomienia o zmianach na koncie. Nowy adres lub numer potwierdzisz kodem, który na niego wyślemy."</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label class="field__label" for="email">"Adres e-mail"</label>
+                    {field_error("email", "email-error")}
+                    <input class="field__input" id="email" name="email" type="email" autocomplete="email" spellcheck="false"
+                        value=email_value
+                        aria-invalid=move || message_at("email").get().map(|_| "true")
+                        aria-describedby=move || message_at("email").get().map(|_| "email-error")/>
+                </div>
+                <div class="field">
+                    <label class="field__label" for="phone">"Telefon komórkowy"</label>
+                    <p class="hint" id="phone-hint">"Np. 600 100 200 albo numer zagraniczny z „+” i kodem kraju."</p>
+                    {field_error("phone", "phone-error")}
+                    <input class="field__input" id="phone" name="phone" type="tel" autocomplete="tel"
+                        value=phone_value
+                        aria-invalid=move || message_at("phone").get().map(|_| "true")
+                        aria-describedby=move || if message_at("phone").get().is_some() { "phone-hint phone-error" } else { "phone-hint" }/>
+                </div>
+                <fieldset class="choice-group" aria-describedby=move || message_at("channel-email").get().map(|_| "channel-error")>
+                    <legend class="field__label">"Kanał odzyskiwania dostępu"</legend>
+                    {field_error("channel-email", "channel-error")}
+                    <div class="choice">
+                        <input class="choice__input" type="radio" name="channel" id="channel-email" value="email" checked=channel_is("email")/>
+                        <label class="choice__label" for="channel-email">"E-mail"</label>
+                    </div>
+                    <div class="choice">
+                        <input class="choice__input" type="radio" name="channel" id="channel-sms" value="sms" checked=channel_is("sms")/>
+                        <label class="choice__label" for="channel-sms">"SMS"</label>
+                    </div>
+                </fieldset>
+                <PasswordField id="current_password" name="current_password" label="Obecne hasło"
+                    autocomplete="current-password" message=password_message described_by=password_described_by/>
+                <button type="submit" class="button">"Zapisz zmiany"</button>
+            </ActionForm>
+            <p><a href=routes::PORTAL>"Wróć do konta"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConfirmContactPage() -> impl IntoView {
+    let prompt = Resource::new_blocking(|| (), |_| load_contact_prompt());
+    view! {
+        <Title text="Potwierdź nowe dane kontaktowe"/>
+        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
+            {move || Suspend::new(async move {
+                match prompt.await {
+                    Ok(prompt) => view! { <ConfirmForm prompt/> }.into_any(),
+                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConfirmForm(prompt: CodePrompt) -> impl IntoView {
+    let action = ServerAction::<ConfirmContactChange>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let message = Signal::derive(move || error.get().map(|e| match e {
+        CodeError::Problem(p) => p.message(),
+        CodeError::App(app) => app.message().into(),
+    }));
+    let where_to = match prompt.channel {
+        CodeChannel::Sms => format!("Wysłaliśmy SMS z kodem na nowy numer {}.", prompt.masked_destination),
+        CodeChannel::Email => format!("Wysłaliśmy e-mail z kodem na nowy adres {}.", prompt.masked_destination),
+    };
+    view! {
+        <div class="page page--narrow">
+            <h1>"Potwierdź nowe dane kontaktowe"</h1>
+            {move || message.get().map(|m| view! { <ErrorSummary errors=vec![FieldError::at("code", m)]/> })}
+            <p>{where_to}</p>
+            <p>"Kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy go wpiszesz."</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label class="field__label" for="code">"Kod weryfikacyjny"</label>
+                    {move || message.get().map(|m| view! {
+                        <p class="field__error" id="code-error"><span class="visually-hidden">"Błąd: "</span>{m}</p>
+                    })}
+                    <input class="field__input field__input--code" id="code" name="code" type="text"
+                        inputmode="numeric" autocomplete="one-time-code" maxlength="12" spellcheck="false"
+                        aria-invalid=move || message.get().map(|_| "true")
+                        aria-describedby=move || message.get().map(|_| "code-error")/>
+                </div>
+                <button type="submit" class="button">"Potwierdź"</button>
+            </ActionForm>
+            <p><a href=routes::PROFILE>"Kod nie dotarł? Wróć do danych profilu i wyślij zmianę ponownie"</a></p>
+        </div>
+    }
+}

@@ -1,0 +1,86 @@
+//! `/profil`: contact data and the recovery channel, changed with a code
+//! sent to the new address or number.
+
+use ezus_server::db::entities::outbox;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::on_both_databases;
+use crate::support::*;
+
+async fn change(app: &TestApp, token: &str, email: &str, phone: &str, channel: &str, password: &str) -> reqwest::Response {
+    app.post_form(
+        "/api/zmien-kontakt",
+        "/profil",
+        &[("email", email), ("phone", phone), ("channel", channel), ("current_password", password)],
+        Some(token),
+    )
+    .await
+}
+
+async fn newest(app: &TestApp, purpose: &str) -> outbox::Model {
+    outbox::Entity::find()
+        .filter(outbox::Column::Purpose.eq(purpose))
+        .order_by_desc(outbox::Column::Id)
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("a {purpose} message"))
+}
+
+fn code_in(message: &outbox::Model) -> String {
+    message.body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
+}
+
+on_both_databases! {
+    bad_input_is_named_at_its_field_and_nothing_typed_is_lost(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let html = app.get("/profil", Some(&token)).await.text().await.unwrap();
+        assert!(html.contains("Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE"), "{html}");
+        assert!(html.contains(JAN.email) && html.contains(JAN.phone));
+        let cases = [
+            ("jan@", "600 100 200", "email", JAN.password, "EmailInvalid"),
+            (JAN.email, "600 100", "email", JAN.password, "PhoneInvalid"),
+            (JAN.email, JAN.phone, "", JAN.password, "ChannelMissing"),
+            (JAN.email, JAN.phone, "sms", "", "PasswordMissing"),
+            (JAN.email, JAN.phone, "sms", "zle-haslo-123", "PasswordWrong"),
+            (JAN.email, JAN.phone, "email", JAN.password, "NothingChanged"),
+            ("nowy@example.pl", "+48 700 800 900", "email", JAN.password, "BothChanged"),
+        ];
+        for (email, phone, channel, password, expected) in cases {
+            let response = change(&app, &token, email, phone, channel, password).await;
+            let error = redirected_error(&response).expect("an error");
+            assert_eq!(error["Problem"]["problem"], expected, "{error}");
+            assert_eq!(error["Problem"]["email"], email, "typed e-mail kept");
+            assert_eq!(error["Problem"]["phone"], phone, "typed phone kept");
+            assert!(!location(&response).unwrap().contains("Haslo"), "never the password");
+        }
+    }
+
+    a_new_number_is_proven_by_a_code_sent_to_it_and_the_old_channel_is_told(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let response = change(&app, &token, JAN.email, "700 800 900", "sms", JAN.password).await;
+        assert_eq!(location(&response).as_deref(), Some("/profil/potwierdz"));
+        let code_message = newest(&app, "contact_change_code").await;
+        assert_eq!((code_message.channel.as_str(), code_message.recipient.as_str()), ("sms", "+48700800900"));
+        assert!(code_message.body.contains("ZMIANY DANYCH KONTAKTOWYCH"));
+        let html = app.get("/profil/potwierdz", Some(&token)).await.text().await.unwrap();
+        assert!(html.contains("••• ••• 900"), "{html}");
+
+        let wrong = if code_in(&code_message) == "000000" { "111111" } else { "000000" };
+        let response = app.post_form("/api/potwierdz-kontakt", "/profil/potwierdz", &[("code", wrong)], Some(&token)).await;
+        assert!(redirected_error(&response).unwrap()["Problem"]["Wrong"].is_object());
+        let response = app
+            .post_form("/api/potwierdz-kontakt", "/profil/potwierdz", &[("code", &code_in(&code_message))], Some(&token))
+            .await;
+        assert_eq!(location(&response).as_deref(), Some("/profil?zmieniono=1"));
+
+        let notice = newest(&app, "contact_changed").await;
+        assert_eq!(notice.recipient, JAN.email, "the old channel hears of it");
+        let html = app.get("/profil", Some(&token)).await.text().await.unwrap();
+        assert!(html.contains("+48700800900"));
+        // From now on the sign-in code goes by SMS to the new number.
+        app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+        let code = newest(&app, "sign_in_code").await;
+        assert_eq!((code.channel.as_str(), code.recipient.as_str()), ("sms", "+48700800900"));
+    }
+}
