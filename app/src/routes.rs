@@ -2,6 +2,8 @@
 
 pub const ROOT: &str = "/";
 pub const SIGN_IN: &str = "/logowanie";
+/// Added to the sign-in address when a session has expired.
+pub const SESSION_ENDED_QUERY: &str = "sesja=wygasla";
 pub const SIGNED_OUT: &str = "/wylogowano";
 pub const PORTAL: &str = "/portal";
 pub const CHANGE_PASSWORD: &str = "/zmiana-hasla";

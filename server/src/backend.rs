@@ -172,6 +172,16 @@ impl PortalService {
         }
     }
 
+    /// The request carries a session cookie of ours (live or not).
+    pub fn has_session_cookie(&self, headers: &HeaderMap) -> bool {
+        self.cookies.token(headers).is_some()
+    }
+
+    /// The header that removes the session cookie.
+    pub fn clear_cookie(&self) -> HeaderValue {
+        self.cookies.clear()
+    }
+
     /// The live session of a request, if any.
     pub async fn session_of(&self, headers: &HeaderMap) -> Result<Option<ActiveSession>, BackendError> {
         match self.cookies.token(headers) {
@@ -403,13 +413,16 @@ impl PortalBackend for PortalService {
             .resend_wait_ms(person.id, CodePurpose::SignIn)
             .await
             .map_err(|e| unavailable("reading codes", e))?;
+        let code_sent = self
+            .codes
+            .has_live_code(person.id, CodePurpose::SignIn)
+            .await
+            .map_err(|e| unavailable("reading codes", e))?;
         Ok(CodePrompt {
-            channel: match destination.channel {
-                Channel::Sms => CodeChannel::Sms,
-                Channel::Email => CodeChannel::Email,
-            },
+            channel: code_channel(destination.channel),
             masked_destination: destination.masked,
             resend_in_secs: (wait as u64).div_ceil(1000),
+            code_sent,
         })
     }
 
@@ -584,7 +597,7 @@ impl PortalBackend for PortalService {
             Channel::Sms => verification_codes::mask_phone(&recipient),
             Channel::Email => verification_codes::mask_email(&recipient),
         };
-        Ok(CodePrompt { channel: code_channel(channel), masked_destination: masked, resend_in_secs: 0 })
+        Ok(CodePrompt { channel: code_channel(channel), masked_destination: masked, resend_in_secs: 0, code_sent: true })
     }
 
     async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal> {

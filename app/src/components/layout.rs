@@ -5,7 +5,9 @@ use crate::routes;
 /// The first focusable element of every page: jumps over the header.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a class="skip-link" href="#tresc">"Przejdź do treści"</a> }
+    // rel="external": the router must leave this in-page link to the browser,
+    // which moves the focus to <main> (the router would only scroll).
+    view! { <a class="skip-link" href="#tresc" rel="external">"Przejdź do treści"</a> }
 }
 
 #[component]

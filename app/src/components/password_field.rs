@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 
 use super::use_enhanced;
 
@@ -17,8 +17,22 @@ pub fn PasswordField(
     /// (its own message, or a message standing at another field).
     #[prop(into)]
     described_by: Signal<Option<&'static str>>,
+    /// Whenever this turns true (a refused submission), the field is
+    /// emptied: a password never stays on the page after it was refused.
+    #[prop(optional, into)]
+    clear_when: Option<Signal<bool>>,
 ) -> impl IntoView {
     let enhanced = use_enhanced();
+    let input = NodeRef::<html::Input>::new();
+    if let Some(clear_when) = clear_when {
+        Effect::new(move |_| {
+            if clear_when.get() {
+                if let Some(input) = input.get() {
+                    input.set_value("");
+                }
+            }
+        });
+    }
     let (shown, set_shown) = signal(false);
     let error_id = format!("{id}-error");
     view! {
@@ -38,6 +52,7 @@ pub fn PasswordField(
             }}
             <div class="password-field">
                 <input
+                    node_ref=input
                     class="field__input"
                     id=id
                     name=name

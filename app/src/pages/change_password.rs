@@ -154,6 +154,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                     message=message_for("new_password")
                     described_by=described_by_for("new_password")
+                    clear_when=Signal::derive(move || error.get().is_some())
                 />
                 <PasswordField
                     id="repeated"
@@ -162,6 +163,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                     message=message_for("repeated")
                     described_by=described_by_for("repeated")
+                    clear_when=Signal::derive(move || error.get().is_some())
                 />
                 <button type="submit" class="button">"Zmień hasło"</button>
             </ActionForm>

@@ -288,7 +288,8 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                     </div>
                 </fieldset>
                 <PasswordField id="current_password" name="current_password" label="Obecne hasło"
-                    autocomplete="current-password" message=password_message described_by=password_described_by/>
+                    autocomplete="current-password" message=password_message described_by=password_described_by
+                    clear_when=Signal::derive(move || error.get().is_some())/>
                 <button type="submit" class="button">"Zapisz zmiany"</button>
             </ActionForm>
             <p><a href=routes::PORTAL>"Wróć do konta"</a></p>

@@ -170,6 +170,10 @@ pub async fn sign_in(login: String, password: String) -> Result<(), SignInError>
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let query = leptos_router::hooks::use_query_map();
+    let session_ended = move || {
+        error.get().is_none() && query.read().get("sesja").is_some_and(|v| format!("sesja={v}") == routes::SESSION_ENDED_QUERY)
+    };
     let login_message = Signal::derive(move || error.get().and_then(|e| e.login_message()));
     let password_message = Signal::derive(move || error.get().and_then(|e| e.password_message()));
     let password_described_by =
@@ -180,6 +184,11 @@ pub fn SignInPage() -> impl IntoView {
         <div class="page page--narrow">
             <h1>"Zaloguj się do eZUS"</h1>
             {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
+            {move || session_ended().then(|| view! {
+                <div class="notice" role="status">
+                    <p>"Twoja sesja wygasła albo została zakończona, dlatego wylogowaliśmy Cię. Zaloguj się ponownie."</p>
+                </div>
+            })}
             {move || {
                 matches!(error.get(), Some(SignInError::ProfileUnconfirmed { .. }))
                     .then(|| view! { <ConfirmProfileHelp/> })
@@ -219,6 +228,7 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="current-password"
                     message=password_message
                     described_by=password_described_by
+                    clear_when=Signal::derive(move || error.get().is_some())
                 />
                 <button type="submit" class="button">"Zaloguj się"</button>
             </ActionForm>

@@ -26,6 +26,9 @@ pub struct CodePrompt {
     pub masked_destination: String,
     /// Seconds until another code may be sent (0: now).
     pub resend_in_secs: u64,
+    /// A usable code is on its way. False when the hourly limit stopped a
+    /// new one: the page must not claim a code was sent.
+    pub code_sent: bool,
 }
 
 /// What is wrong with a typed code or a resend request. The back end
@@ -216,8 +219,22 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                     <p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p>
                 </div>
             })}
-            <p>{where_to}</p>
-            <p>"Kod ma 6 cyfr i jest ważny 10 minut. Wpisz go, aby dokończyć logowanie."</p>
+            {if prompt.code_sent {
+                view! {
+                    <p>{where_to}</p>
+                    <p>"Kod ma 6 cyfr i jest ważny 10 minut. Wpisz go, aby dokończyć logowanie."</p>
+                }.into_any()
+            } else {
+                let minutes = prompt.resend_in_secs.div_ceil(60).max(1);
+                view! {
+                    <div class="notice notice--error" role="alert">
+                        <p>{format!(
+                            "Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twoje konto. Nowy kod będzie można wysłać za {minutes} {}.",
+                            errors::polish_plural(minutes, "minutę", "minuty", "minut")
+                        )}</p>
+                    </div>
+                }.into_any()
+            }}
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
                 <div class="field">
                     <label class="field__label" for="code">"Kod weryfikacyjny"</label>

@@ -65,6 +65,13 @@ pub async fn guard(State(service): State<PortalService>, request: Request, next:
         }
     };
     match redirect_for(path, stage) {
+        // A cookie whose session is gone: it expired or was ended elsewhere.
+        // Say so on the sign-in page, and drop the dead cookie.
+        Some(target) if target == routes::SIGN_IN && stage.is_none() && service.has_session_cookie(request.headers()) => {
+            let mut response = Redirect::to(&format!("{}?{}", routes::SIGN_IN, routes::SESSION_ENDED_QUERY)).into_response();
+            response.headers_mut().append(http::header::SET_COOKIE, service.clear_cookie());
+            response
+        }
         Some(target) => Redirect::to(target).into_response(),
         None => next.run(request).await,
     }

@@ -294,6 +294,20 @@ impl VerificationCodes {
         Ok(if used.rows_affected == 1 { CheckOutcome::Accepted } else { CheckOutcome::NoCode })
     }
 
+    /// Whether a code for the purpose is still usable (sent, unused, unexpired, not killed).
+    pub async fn has_live_code(&self, person_id: i32, purpose: CodePurpose) -> Result<bool, BackendError> {
+        let live = row::Entity::find()
+            .filter(row::Column::PersonId.eq(person_id))
+            .filter(row::Column::Purpose.eq(purpose.tag()))
+            .filter(row::Column::ConsumedAt.is_null())
+            .filter(row::Column::SupersededAt.is_null())
+            .filter(row::Column::ExpiresAt.gt(now_millis()))
+            .filter(row::Column::FailedAttempts.lt(MAX_WRONG_TRIES))
+            .count(&self.db)
+            .await?;
+        Ok(live > 0)
+    }
+
     /// How many codes were issued for the person (for tests and monitoring).
     pub async fn count(&self, person_id: i32) -> Result<u64, BackendError> {
         Ok(row::Entity::find().filter(row::Column::PersonId.eq(person_id)).count(&self.db).await?)

@@ -76,10 +76,13 @@ impl SessionStore {
         let now = now_millis();
         let txn = self.db.begin().await?;
         let Some(old) = session::Entity::find_by_id(current.token.hash()).one(&txn).await? else {
+            txn.rollback().await?;
             return Ok(None);
         };
         let deleted = session::Entity::delete_by_id(current.token.hash()).exec(&txn).await?;
         if deleted.rows_affected != 1 {
+            // Never leave a write transaction (and SQLite's write lock) to a dropped handle.
+            txn.rollback().await?;
             return Ok(None);
         }
         session::ActiveModel {

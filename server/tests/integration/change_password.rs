@@ -52,8 +52,8 @@ on_both_databases! {
 
         assert_eq!(app.get("/portal", Some(&new_token)).await.status(), StatusCode::OK);
         // The old token and every other session of the person are over.
-        assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
-        assert_eq!(location(&app.get("/portal", Some(&other_device)).await).as_deref(), Some("/logowanie"));
+        assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
+        assert_eq!(location(&app.get("/portal", Some(&other_device)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
         // A notice went to her recovery channel (SMS).
         {
             use ezus_server::db::entities::outbox;

@@ -24,7 +24,7 @@ on_both_databases! {
         assert!(cleared.contains("Max-Age=0"), "{cleared}");
         // The browser forgets the cookie; a copy of it (an attacker's) is worthless too.
         let replay = app.get("/portal", Some(&token)).await;
-        assert_eq!(location(&replay).as_deref(), Some("/logowanie"));
+        assert_eq!(location(&replay).as_deref(), Some("/logowanie?sesja=wygasla"));
     }
 
     signing_in_again_replaces_the_browsers_session(app) {
@@ -41,8 +41,12 @@ on_both_databases! {
 
     forged_and_malformed_tokens_open_nothing(app) {
         app.signed_in("jkowalski", JAN.password, "/portal").await;
-        for forged in ["A".repeat(43), "x".into(), String::new(), "%00".into()] {
-            let response = app.get("/portal", Some(&forged)).await;
+        // Shaped like a token, but no session has it.
+        let response = app.get("/portal", Some(&"A".repeat(43))).await;
+        assert_eq!(location(&response).as_deref(), Some("/logowanie?sesja=wygasla"));
+        // Not even shaped like one: ignored.
+        for forged in ["x", "", "%00"] {
+            let response = app.get("/portal", Some(forged)).await;
             assert_eq!(location(&response).as_deref(), Some("/logowanie"), "{forged:?}");
         }
     }
@@ -58,7 +62,12 @@ async fn an_idle_session_ends_after_the_idle_timeout() {
     let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
     assert!(portal_open(&app.get("/portal", Some(&token)).await));
     tokio::time::sleep(Duration::from_millis(1300)).await;
-    assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+    let expired = app.get("/portal", Some(&token)).await;
+    // The person is told why, and the dead cookie goes.
+    assert_eq!(location(&expired).as_deref(), Some("/logowanie?sesja=wygasla"));
+    assert!(set_cookie_header(&expired, app.cookie_name).unwrap().contains("Max-Age=0"));
+    let html = app.get("/logowanie?sesja=wygasla", None).await.text().await.unwrap();
+    assert!(html.contains("Twoja sesja wygasła"), "{html}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,7 +83,7 @@ async fn a_busy_session_still_ends_at_the_absolute_timeout() {
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+    assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,5 +107,5 @@ async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
     let on_b = b.get("/portal", Some(&token)).await;
     assert!(portal_open(&on_b), "{} {:?} {}", on_b.status(), location(&on_b), on_b.text().await.unwrap_or_default());
     b.post_form("/api/wyloguj", "/portal", &[], Some(&token)).await;
-    assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie"));
+    assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
 }

@@ -139,3 +139,16 @@ async fn the_dev_inbox_exists_only_in_dev_mode() {
     let html = dev.get("/dev/skrzynka", None).await.text().await.unwrap();
     assert!(html.contains("Skrzynka deweloperska") && html.contains(&code), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_hourly_limit_the_page_does_not_claim_a_code_was_sent() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn_with(test_settings(&url, false)).await;
+    for _ in 0..5 {
+        app.signed_in("jkowalski", JAN.password, "/portal").await;
+    }
+    let token = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+    let html = app.get("/kod-weryfikacyjny", Some(&token)).await.text().await.unwrap();
+    assert!(html.contains("Wysłaliśmy już 5 kodów w ciągu godziny"), "{html}");
+    assert!(!html.contains("Wysłaliśmy e-mail z kodem"), "{html}");
+}
