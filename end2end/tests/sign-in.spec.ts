@@ -1,0 +1,182 @@
+import { expect, test } from '@playwright/test';
+import {
+  JAN,
+  MSG_INVALID,
+  MSG_UNCONFIRMED,
+  PIOTR,
+  SESSION_COOKIE,
+  errorSummary,
+  gotoReady,
+  jsOn,
+  newProjectContext,
+  signIn,
+  signInToPortal,
+  signOut,
+  waitReady,
+} from './support';
+
+// Password sign-in and sign-out (issue points 5 and 6), run with and
+// without JavaScript.
+
+test('Jan signs in, sees his name, signs out, and the session is over on the server', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  await signInToPortal(page, JAN);
+  await expect(page).toHaveTitle('Twoje konto – eZUS');
+
+  // The session cookie: HttpOnly, SameSite=Lax, path /.
+  const cookies = await page.context().cookies(baseURL);
+  const session = cookies.find((c) => SESSION_COOKIE.test(c.name));
+  expect(session, `session cookie among ${cookies.map((c) => c.name).join(', ')}`).toBeDefined();
+  expect(session!.httpOnly).toBe(true);
+  expect(session!.sameSite).toBe('Lax');
+  expect(session!.path).toBe('/');
+  // Not readable by page script (only where script runs at all).
+  if (jsOn()) {
+    expect(await page.evaluate(() => document.cookie)).not.toContain(session!.value);
+  }
+
+  // The same cookie value, carried to another browser, is the same session…
+  const other = await newProjectContext(browser, test.info());
+  await other.addCookies([session!]);
+  const otherPage = await other.newPage();
+  await gotoReady(otherPage, '/portal');
+  await expect(otherPage).toHaveURL(/\/portal$/);
+  await expect(otherPage.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${JAN.name}`);
+
+  // A signed-in person who opens the sign-in page is taken to the portal.
+  await gotoReady(page, '/logowanie');
+  await expect(page).toHaveURL(/\/portal$/);
+
+  await signOut(page);
+  await expect(page).toHaveTitle('Wylogowano – eZUS');
+
+  // Back to the portal: signed out.
+  await gotoReady(page, '/portal');
+  await expect(page).toHaveURL(/\/logowanie$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zaloguj się do eZUS');
+
+  // …and the old cookie value no longer opens anything: ended on the server,
+  // not only removed from this browser.
+  await gotoReady(otherPage, '/portal');
+  await expect(otherPage).toHaveURL(/\/logowanie$/);
+  const fresh = await newProjectContext(browser, test.info());
+  await fresh.addCookies([session!]);
+  const freshPage = await fresh.newPage();
+  const response = await freshPage.goto('/portal');
+  await waitReady(freshPage);
+  await expect(freshPage).toHaveURL(/\/logowanie$/);
+  expect(response?.status()).toBe(200);
+  await expect(freshPage.getByText(JAN.name)).toHaveCount(0);
+  await other.close();
+  await fresh.close();
+});
+
+test('a new session token is issued at sign-in (no session fixation)', async ({ page, baseURL }) => {
+  // Plant a cookie value before signing in: it must not become the session.
+  await page.context().addCookies([{ name: 'ezus_session', value: 'planted-by-an-attacker-0000000000000000000', url: baseURL! }]);
+  await signIn(page, JAN.login, JAN.password);
+  // The password was accepted: the next step is the code.
+  await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+  const session = (await page.context().cookies(baseURL)).filter((c) => SESSION_COOKIE.test(c.name));
+  expect(session.length).toBe(1);
+  expect(session.map((c) => c.value)).not.toContain('planted-by-an-attacker-0000000000000000000');
+  // And the planted value opens nothing of the flow.
+  const other = await page.context().browser()!.newContext({ baseURL });
+  await other.addCookies([{ name: session[0].name, value: 'planted-by-an-attacker-0000000000000000000', url: baseURL! }]);
+  const otherPage = await other.newPage();
+  await otherPage.goto('/kod-weryfikacyjny');
+  await expect(otherPage).toHaveURL(/\/logowanie$/);
+  await other.close();
+});
+
+for (const [what, login, password] of [
+  ['a wrong password', JAN.login, 'Zle-Haslo-2024'],
+  ['an unknown login', 'ktos-nieznany', JAN.password],
+] as const) {
+  test(`${what} gives the one message, focused, with the login kept and the password emptied`, async ({ page }) => {
+    await signIn(page, login, password);
+    await expect(page).toHaveURL(/\/logowanie(\?.*)?$/);
+
+    const summary = errorSummary(page);
+    await expect(summary).toBeVisible();
+    await expect(summary.getByRole('heading')).toHaveText('Wystąpił problem');
+    await expect(summary.getByRole('listitem')).toHaveText([MSG_INVALID]);
+    // The summary has taken the focus, so it is read out at once.
+    await expect(summary).toBeFocused();
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+
+    // Nothing tells whether the login exists: the message is exactly the same.
+    await expect(page.locator('#login-error')).toHaveText(`Błąd: ${MSG_INVALID}`);
+
+    const loginField = page.getByLabel('Login', { exact: true });
+    const passwordField = page.getByLabel('Hasło', { exact: true });
+    await expect(loginField).toHaveValue(login);
+    // The password is not left in the field (soft: the checks below still run).
+    await expect.soft(passwordField, 'the password field is emptied').toHaveValue('', { timeout: 2_000 });
+    await expect(loginField).toHaveAttribute('aria-invalid', 'true');
+    await expect(passwordField).toHaveAttribute('aria-invalid', 'true');
+    await expect(loginField).toHaveAttribute('aria-describedby', 'login-error');
+
+    // The password never travels back in the address.
+    expect(page.url()).not.toContain(password);
+    expect(decodeURIComponent(page.url())).not.toContain(password);
+
+    // The summary's link leads to the login field.
+    await summary.getByRole('link', { name: MSG_INVALID }).click();
+    await expect(page).toHaveURL(/#login$/);
+
+    // And the form still works: the right password is now accepted (the
+    // next step, the code, is asked for).
+    if (login === JAN.login) {
+      await passwordField.fill(JAN.password);
+      await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
+      await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+    }
+  });
+}
+
+test('empty fields are named in the summary and at each field', async ({ page }) => {
+  await signIn(page, '', '');
+  const summary = errorSummary(page);
+  await expect(summary.getByRole('listitem')).toHaveText(['Wpisz login.', 'Wpisz hasło.']);
+  await expect(summary).toBeFocused();
+  await expect(page.locator('#login-error')).toHaveText('Błąd: Wpisz login.');
+  await expect(page.locator('#password-error')).toHaveText('Błąd: Wpisz hasło.');
+  await expect(page.getByLabel('Login', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Hasło', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+
+  // Only the password missing: the login stays, only the password is marked.
+  await page.getByLabel('Login', { exact: true }).fill(JAN.login);
+  await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
+  await expect(summary.getByRole('listitem')).toHaveText(['Wpisz hasło.']);
+  await expect(page.getByLabel('Login', { exact: true })).toHaveValue(JAN.login);
+  await expect(page.getByLabel('Login', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Hasło', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('an unconfirmed profile is refused with an explanation of how to confirm it', async ({ page }) => {
+  await signIn(page, PIOTR.login, PIOTR.password);
+  await expect(page).toHaveURL(/\/logowanie(\?.*)?$/);
+  const summary = errorSummary(page);
+  await expect(summary.getByRole('listitem')).toHaveText([MSG_UNCONFIRMED]);
+  await expect(summary).toBeFocused();
+  const help = page.getByRole('region', { name: 'Jak potwierdzić profil?' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('placówki ZUS');
+  await expect(help).toContainText('login.gov.pl');
+  await expect(page.getByLabel('Login', { exact: true })).toHaveValue(PIOTR.login);
+  await expect.soft(page.getByLabel('Hasło', { exact: true }), 'the password field is emptied').toHaveValue('', { timeout: 2_000 });
+
+  // Not signed in.
+  await gotoReady(page, '/portal');
+  await expect(page).toHaveURL(/\/logowanie$/);
+});
+
+test('an unconfirmed profile with a wrong password learns nothing about the profile', async ({ page }) => {
+  await signIn(page, PIOTR.login, 'Zle-Haslo-2024');
+  await expect(errorSummary(page).getByRole('listitem')).toHaveText([MSG_INVALID]);
+  await expect(page.getByRole('region', { name: 'Jak potwierdzić profil?' })).toHaveCount(0);
+});
