@@ -59,15 +59,18 @@ test('Jan signs in, sees his name, signs out, and the session is over on the ser
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zaloguj się do eZUS');
 
   // …and the old cookie value no longer opens anything: ended on the server,
-  // not only removed from this browser.
+  // not only removed from this browser. Whoever still holds it is told the
+  // session is over, and the dead cookie is dropped.
   await gotoReady(otherPage, '/portal');
-  await expect(otherPage).toHaveURL(/\/logowanie$/);
+  await expect(otherPage).toHaveURL(/\/logowanie\?sesja=wygasla$/);
+  await expect(otherPage.getByRole('status')).toContainText('Twoja sesja wygasła albo została zakończona');
+  expect(await other.cookies()).toHaveLength(0);
   const fresh = await newProjectContext(browser, test.info());
   await fresh.addCookies([session!]);
   const freshPage = await fresh.newPage();
   const response = await freshPage.goto('/portal');
   await waitReady(freshPage);
-  await expect(freshPage).toHaveURL(/\/logowanie$/);
+  await expect(freshPage).toHaveURL(/\/logowanie\?sesja=wygasla$/);
   expect(response?.status()).toBe(200);
   await expect(freshPage.getByText(JAN.name)).toHaveCount(0);
   await other.close();

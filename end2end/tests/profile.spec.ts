@@ -1,0 +1,72 @@
+import { expect, type Page } from '@playwright/test';
+import {
+  ANNA,
+  a11yTest as test,
+  continueToPortal,
+  errorSummary,
+  expectNoAxeViolations,
+  expectNotHydrated,
+  gotoReady,
+  latestCode,
+  signIn,
+} from './support';
+
+// "Dane profilu": anowak changes her mobile number; the new number is proven
+// by a code sent to it. (anowak, not jkowalski: Jan's sign-ins in the other
+// files already use up his 5 codes an hour.)
+
+const NEW_PASSWORD = 'rower deszcz latarnia 7';
+const NEW_PHONE = '+48700800900';
+
+/** Signs Anna in to the portal, whether or not password-change.spec ran before. */
+async function annaInPortal(page: Page) {
+  await signIn(page, ANNA.login, NEW_PASSWORD);
+  await page.waitForURL(/\/(logowanie|kod-weryfikacyjny)(\?.*)?$/);
+  if (new URL(page.url()).pathname === '/logowanie') {
+    await signIn(page, ANNA.login, ANNA.password);
+    await expect(page).toHaveURL(/\/zmiana-hasla$/);
+    await page.getByLabel('Nowe hasło', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Powtórz nowe hasło', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Zmień hasło', exact: true }).click();
+  }
+  await continueToPortal(page, ANNA.codeTo);
+}
+
+test('Anna changes her phone number: a code to the new number confirms it', async ({ page }) => {
+  await annaInPortal(page);
+  await page.getByRole('link', { name: 'Dane profilu' }).click();
+  await expect(page).toHaveURL(/\/profil$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dane profilu');
+  await expect(
+    page.getByRole('heading', { name: 'Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE' }),
+  ).toBeVisible();
+  await expectNotHydrated(page);
+  await expectNoAxeViolations(page, '/profil');
+
+  // A number that is no phone number: named at its field, nothing typed lost.
+  await page.getByLabel('Telefon komórkowy', { exact: true }).fill('600 100');
+  await page.getByLabel('Obecne hasło', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Zapisz zmiany', exact: true }).click();
+  const summary = errorSummary(page);
+  await expect(summary).toContainText('Wpisz numer telefonu komórkowego');
+  await expect(page.locator('#phone')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#phone')).toHaveValue('600 100');
+  await expect(page.getByLabel('Obecne hasło', { exact: true })).toHaveValue('');
+  expect(decodeURIComponent(page.url())).not.toContain('latarnia');
+  await expectNoAxeViolations(page, '/profil with an invalid phone');
+
+  // A valid new number and the password: a code goes to that number.
+  await page.getByLabel('Telefon komórkowy', { exact: true }).fill('700 800 900');
+  await page.getByLabel('Obecne hasło', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Zapisz zmiany', exact: true }).click();
+  await expect(page).toHaveURL(/\/profil\/potwierdz$/);
+  await expect(page.getByText('••• ••• 900')).toBeVisible();
+  await expectNoAxeViolations(page, '/profil/potwierdz');
+  await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, NEW_PHONE));
+  await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
+
+  await expect(page).toHaveURL(/\/profil\?zmieniono=1$/);
+  await expect(page.getByRole('status')).toContainText('Zapisaliśmy nowe dane kontaktowe');
+  await expect(page.locator('dd', { hasText: NEW_PHONE })).toBeVisible();
+  await expectNoAxeViolations(page, '/profil after the change');
+});
