@@ -4,11 +4,13 @@ mod error_summary;
 mod layout;
 mod password_field;
 mod radio_choices;
+mod session_page;
 
 pub use error_summary::{ErrorSummary, FieldError};
 pub use layout::{SiteFooter, SiteHeader, SkipLink};
 pub use password_field::PasswordField;
 pub use radio_choices::{RadioChoices, RadioOption};
+pub use session_page::{SessionPage, SessionProblem};
 
 use leptos::prelude::*;
 

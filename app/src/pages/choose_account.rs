@@ -2,14 +2,11 @@
 //! the payers they may act for as a proxy.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, RadioChoices, RadioOption},
+    components::{ErrorSummary, FieldError, RadioChoices, RadioOption, SessionPage},
     errors::AppError,
-    routes,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,7 +138,7 @@ pub async fn choose_account(#[server(default)] account: String) -> Result<(), Ch
     };
     let result = match backend.choose_account(&request, account).await {
         Ok(next) => {
-            leptos_axum::redirect(routes::path_of(next));
+            leptos_axum::redirect(crate::routes::path_of(next));
             Ok(())
         }
         Err(refusal) => Err(ChoiceError::from(refusal)),
@@ -151,17 +148,12 @@ pub async fn choose_account(#[server(default)] account: String) -> Result<(), Ch
 
 #[component]
 pub fn ChooseAccountPage() -> impl IntoView {
-    let accounts = Resource::new_blocking(|| (), |_| load_accounts());
     view! {
-        <Title text="Wybierz konto"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match accounts.await {
-                    Ok(accounts) => view! { <AccountForm accounts/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Wybierz konto"
+            load=load_accounts
+            render=|accounts| view! { <AccountForm accounts/> }.into_any()
+        />
     }
 }
 
@@ -196,20 +188,5 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
                 <button type="submit" class="button">"Dalej"</button>
             </ActionForm>
         </div>
-    }
-}
-
-/// What a choice page shows when its session cannot use it.
-#[component]
-pub fn SessionProblem(error: AppError) -> impl IntoView {
-    match error {
-        AppError::NotSignedIn => view! { <Redirect path=routes::SIGN_IN/> }.into_any(),
-        AppError::StepPending { path } => view! { <Redirect path/> }.into_any(),
-        other => view! {
-            <div class="page">
-                <div class="notice notice--error" role="alert">{other.message()}</div>
-            </div>
-        }
-        .into_any(),
     }
 }

@@ -2,12 +2,11 @@
 //! account — only the roles they have; "ogólna" always.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::choose_account::{ChoiceError, SessionProblem};
+use super::choose_account::ChoiceError;
 use crate::{
-    components::{ErrorSummary, RadioChoices, RadioOption},
+    components::{ErrorSummary, RadioChoices, RadioOption, SessionPage},
     errors::AppError,
 };
 
@@ -86,17 +85,12 @@ pub async fn choose_role(#[server(default)] role: String) -> Result<(), ChoiceEr
 
 #[component]
 pub fn ChooseRolePage() -> impl IntoView {
-    let roles = Resource::new_blocking(|| (), |_| load_roles());
     view! {
-        <Title text="Wybierz rolę"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match roles.await {
-                    Ok(roles) => view! { <RoleForm roles/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Wybierz rolę"
+            load=load_roles
+            render=|roles| view! { <RoleForm roles/> }.into_any()
+        />
     }
 }
 

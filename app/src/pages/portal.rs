@@ -2,14 +2,13 @@
 //! signing out.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    choose_account::{AccountKind, SessionProblem, scope_label},
+    choose_account::{AccountKind, scope_label},
     choose_role::RoleKind,
 };
-use crate::{errors::AppError, routes};
+use crate::{components::SessionPage, errors::AppError, routes};
 
 /// Everything the start page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,17 +79,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let summary = Resource::new_blocking(|| (), |_| load_portal());
     view! {
-        <Title text="Twoje konto"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(summary) => view! { <PortalView summary/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Twoje konto"
+            load=load_portal
+            render=|summary| view! { <PortalView summary/> }.into_any()
+        />
     }
 }
 

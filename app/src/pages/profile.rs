@@ -2,17 +2,15 @@
 //! `/profil/potwierdz`: the code sent to the new address or number.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    choose_account::SessionProblem,
     sign_in::throttled_message,
     verify_code::{CodeChannel, CodeError, CodePrompt},
 };
 use crate::{
-    components::{ErrorSummary, FieldError, PasswordField},
+    components::{ErrorSummary, FieldError, PasswordField, SessionPage},
     errors::{self, AppError},
     routes,
 };
@@ -180,17 +178,12 @@ fn channel_label(channel: CodeChannel) -> &'static str {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let profile = Resource::new_blocking(|| (), |_| load_profile());
     view! {
-        <Title text="Dane profilu"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(profile) => view! { <ProfileForm profile/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Dane profilu"
+            load=load_profile
+            render=|profile| view! { <ProfileForm profile/> }.into_any()
+        />
     }
 }
 
@@ -299,17 +292,12 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
 
 #[component]
 pub fn ConfirmContactPage() -> impl IntoView {
-    let prompt = Resource::new_blocking(|| (), |_| load_contact_prompt());
     view! {
-        <Title text="Potwierdź nowe dane kontaktowe"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match prompt.await {
-                    Ok(prompt) => view! { <ConfirmForm prompt/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Potwierdź nowe dane kontaktowe"
+            load=load_contact_prompt
+            render=|prompt| view! { <ConfirmForm prompt/> }.into_any()
+        />
     }
 }
 

@@ -2,13 +2,12 @@
 //! by the person's recovery channel (SMS or e-mail).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{choose_account::SessionProblem, sign_in::throttled_message};
+use super::sign_in::throttled_message;
 use crate::{
-    components::{ErrorSummary, FieldError},
+    components::{ErrorSummary, FieldError, SessionPage},
     errors::{self, AppError},
 };
 
@@ -176,17 +175,12 @@ const SENT_AGAIN: &str = "wyslano";
 
 #[component]
 pub fn VerifyCodePage() -> impl IntoView {
-    let prompt = Resource::new_blocking(|| (), |_| load_code_prompt());
     view! {
-        <Title text="Wpisz kod weryfikacyjny"/>
-        <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
-            {move || Suspend::new(async move {
-                match prompt.await {
-                    Ok(prompt) => view! { <CodeForm prompt/> }.into_any(),
-                    Err(e) => view! { <SessionProblem error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SessionPage
+            title="Wpisz kod weryfikacyjny"
+            load=load_code_prompt
+            render=|prompt| view! { <CodeForm prompt/> }.into_any()
+        />
     }
 }
 
