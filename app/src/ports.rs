@@ -14,6 +14,7 @@ pub use crate::pages::{
     choose_account::AccountChoice,
     choose_role::RoleChoice,
     dev_inbox::DevMessage,
+    change_password::PasswordAssessment,
     portal::PortalSummary,
     profile::{ContactProblem, ProfileView},
     verify_code::{CodeProblem, CodePrompt},
@@ -162,6 +163,11 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// Ends this request's session on the server; returns the header that
     /// removes the cookie from the browser.
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal>;
+
+    /// While a new password is typed (the session must be at the password
+    /// change): the first rule it breaks, if any, and its strength. The
+    /// repeat and "not the current password" are checked on submit.
+    async fn assess_new_password(&self, request: &Parts, candidate: String) -> Result<PasswordAssessment, SessionRefusal>;
 
     /// Replaces the password of a session whose pending step is the password
     /// change, and moves the session on under a new token (the cookie).

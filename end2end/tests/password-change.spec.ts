@@ -11,6 +11,7 @@ import {
   expectNoAxeViolations,
   gotoReady,
   signIn,
+  waitReady,
   signOut,
 } from './support';
 
@@ -60,6 +61,22 @@ a11yTest('the forced password change page has no axe violations, clean and with 
 
   // Leave her password as it was for the journey below.
   await signOut(page);
+});
+
+test('with JavaScript the new password is checked as it is typed and the result announced politely @js', async ({ page }) => {
+  // Before the journey below changes her password (tests of this file run in order).
+  await signIn(page, ANNA.login, ANNA.password);
+  await expect(page).toHaveURL(/\/zmiana-hasla$/);
+  await waitReady(page);
+  const check = page.locator('#new_password-check');
+  await expect(check).toHaveAttribute('aria-live', 'polite');
+  await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially('Polska123456', { delay: 20 });
+  await expect(check).toContainText('Siła hasła: bardzo słabe');
+  await expect(check).toContainText('To hasło jest zbyt popularne');
+  await page.getByLabel('Nowe hasło', { exact: true }).fill('');
+  await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially(NEW_PASSWORD, { delay: 20 });
+  await expect(check).toHaveText('Siła hasła: bardzo dobre. Hasło spełnia wymagania.');
+  await expectNoAxeViolations(page, '/zmiana-hasla with the live check');
 });
 
 test('anowak must replace her short password before anything else, and the old one stops working', async ({
@@ -125,3 +142,4 @@ test('anowak must replace her short password before anything else, and the old o
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${ANNA.name}`);
   await signOut(page);
 });
+

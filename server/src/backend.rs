@@ -3,7 +3,7 @@
 
 use app::{
     pages::{
-        change_password::NewPasswordProblem,
+        change_password::{NewPasswordProblem, PasswordAssessment},
         dev_inbox::DevMessage,
         verify_code::{CodeChannel, CodeProblem, CodePrompt},
         choose_account::{AccountChoice, AccountKind},
@@ -771,6 +771,24 @@ impl PortalBackend for PortalService {
         }
         // Without a session there is nothing to end; the cookie goes anyway.
         Ok(self.cookies.clear())
+    }
+
+    async fn assess_new_password(&self, request: &Parts, candidate: String) -> Result<PasswordAssessment, SessionRefusal> {
+        let session = self.session_or_refusal(request).await?;
+        if session.state.stage != Stage::PasswordChangeRequired {
+            return Err(SessionRefusal::StepPending(next_step(session.state.stage)));
+        }
+        let person = self.person(session.person_id).await?;
+        let who = PersonalData {
+            login: &person.login,
+            pesel: &person.pesel,
+            first_name: &person.first_name,
+            last_name: &person.last_name,
+        };
+        // Bounded work: a candidate over the maximum is "too long" without zxcvbn.
+        let problem = password_policy::first_problem(&candidate, &candidate, &who);
+        let strength = if problem == Some(NewPasswordProblem::TooLong) { 0 } else { password_policy::strength(&candidate, &who) };
+        Ok(PasswordAssessment { problem, strength })
     }
 
     async fn change_password(

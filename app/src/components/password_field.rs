@@ -21,6 +21,9 @@ pub fn PasswordField(
     /// emptied: a password never stays on the page after it was refused.
     #[prop(optional, into)]
     clear_when: Option<Signal<bool>>,
+    /// Called with the field's value as the person types (with JavaScript).
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let enhanced = use_enhanced();
     let input = NodeRef::<html::Input>::new();
@@ -62,6 +65,11 @@ pub fn PasswordField(
                     autocapitalize="none"
                     aria-invalid=move || described_by.get().map(|_| "true")
                     aria-describedby=move || described_by.get()
+                    on:input=move |event| {
+                        if let Some(on_input) = on_input {
+                            on_input.run(event_target_value(&event));
+                        }
+                    }
                 />
                 <Show when=move || enhanced.get()>
                     <button

@@ -49,6 +49,38 @@ impl NewPasswordProblem {
     }
 }
 
+/// What the page says while a new password is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordAssessment {
+    pub problem: Option<NewPasswordProblem>,
+    /// 0 (trivial) to 4 (very strong).
+    pub strength: u8,
+}
+
+impl PasswordAssessment {
+    pub fn announcement(self) -> String {
+        let strength = match self.strength {
+            0 | 1 => "bardzo słabe",
+            2 => "słabe",
+            3 => "dobre",
+            _ => "bardzo dobre",
+        };
+        match self.problem {
+            Some(problem) => format!("Siła hasła: {strength}. {}", problem.message()),
+            None => format!("Siła hasła: {strength}. Hasło spełnia wymagania."),
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "ocen-haslo")]
+pub async fn assess_new_password(new_password: String) -> Result<PasswordAssessment, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.assess_new_password(&request, new_password).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ChangePasswordError {
     #[error("new password rejected: {0:?}")]
@@ -104,6 +136,29 @@ pub async fn change_password(
 pub fn ChangePasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    // With JavaScript: the rules are checked as the person types, and the
+    // result is announced politely once typing pauses (not on every key).
+    let assess = ServerAction::<AssessNewPassword>::new();
+    let pending_check = StoredValue::new(None::<TimeoutHandle>);
+    let on_new_password = Callback::new(move |typed: String| {
+        if let Some(handle) = pending_check.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if typed.is_empty() {
+                    assess.clear();
+                } else {
+                    assess.dispatch(AssessNewPassword { new_password: typed });
+                }
+            },
+            std::time::Duration::from_millis(800),
+        );
+        pending_check.set_value(handle.ok());
+    });
+    let announcement = move || {
+        assess.value().get().and_then(Result::ok).map(PasswordAssessment::announcement).unwrap_or_default()
+    };
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let problem = move || match error.get() {
         Some(ChangePasswordError::Rejected(p)) => Some(p),
@@ -155,7 +210,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     message=message_for("new_password")
                     described_by=described_by_for("new_password")
                     clear_when=Signal::derive(move || error.get().is_some())
+                    on_input=on_new_password
                 />
+                <p class="hint password-check" id="new_password-check" aria-live="polite">{announcement}</p>
                 <PasswordField
                     id="repeated"
                     name="repeated"

@@ -72,6 +72,14 @@ pub fn first_problem(new: &str, repeated: &str, who: &PersonalData<'_>) -> Optio
     None
 }
 
+/// How strong a candidate is, 0 (trivial) to 4 (very strong), by zxcvbn
+/// with the Polish favourites and the person's own data as dictionaries.
+pub fn strength(password: &str, who: &PersonalData<'_>) -> u8 {
+    let mut inputs: Vec<&str> = POLISH_FAVOURITES.to_vec();
+    inputs.extend([who.login, who.pesel, who.first_name, who.last_name]);
+    u8::from(zxcvbn::zxcvbn(password, &inputs).score())
+}
+
 /// Too guessable: zxcvbn estimates fewer than 10^8 guesses (score 0–2),
 /// which is what its dictionaries of common and breached passwords, Polish
 /// favourites, keyboard walks, repeats and dates come to.
@@ -142,6 +150,13 @@ mod tests {
         assert_eq!(check("nowak to moje nazwisko"), Some(NewPasswordProblem::ContainsName));
         let lukasz = PersonalData { login: "lzietek", pesel: "", first_name: "Łukasz", last_name: "Żiętek" };
         assert_eq!(first_problem("lukasz-ma-rower-99", "lukasz-ma-rower-99", &lukasz), Some(NewPasswordProblem::ContainsName));
+    }
+
+    #[test]
+    fn strength_grows_with_unusual_length() {
+        assert!(strength("Polska123456", &WHO) <= 1);
+        assert!(strength("anowak1234567", &WHO) <= 1, "own data counts as a dictionary");
+        assert_eq!(strength("rower deszcz latarnia 7", &WHO), 4);
     }
 
     #[test]

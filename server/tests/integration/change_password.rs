@@ -82,6 +82,29 @@ on_both_databases! {
         app.signed_in("jkowalski", JAN.password, "/portal").await;
     }
 
+    typing_a_new_password_gets_its_strength_and_first_broken_rule(app) {
+        async fn assess(app: &TestApp, token: Option<&str>, candidate: &str) -> (StatusCode, serde_json::Value) {
+            let mut request = app.client.post(app.url("/api/ocen-haslo")).header("accept", "application/json").form(&[("new_password", candidate)]);
+            if let Some(token) = token {
+                request = request.header("cookie", format!("{}={token}", app.cookie_name));
+            }
+            let response = request.send().await.unwrap();
+            (response.status(), response.json().await.unwrap_or_default())
+        }
+        let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+        let (status, weak) = assess(&app, Some(&token), "Polska123456").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(weak["problem"], "Common");
+        let (_, own) = assess(&app, Some(&token), "anowak-i-jej-rower").await;
+        assert_eq!(own["problem"], "ContainsLogin");
+        let (_, strong) = assess(&app, Some(&token), GOOD).await;
+        assert_eq!(strong, serde_json::json!({"problem": null, "strength": 4}));
+        // Nobody else may use it as an oracle.
+        assert_eq!(assess(&app, None, GOOD).await.0, StatusCode::UNAUTHORIZED);
+        let jan = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        assert_eq!(assess(&app, Some(&jan), GOOD).await.0, StatusCode::CONFLICT);
+    }
+
     the_current_password_cannot_be_reused(app) {
         // A 12+ character password that is "legacy" cannot exist, so check
         // through a second change: set GOOD, then force the stage back.
