@@ -1,0 +1,81 @@
+import { expect, type Page } from '@playwright/test';
+import {
+  JAN,
+  a11yTest as test,
+  errorSummary,
+  expectNoAxeViolations,
+  gotoReady,
+  latestCode,
+  signIn,
+  waitReady,
+} from './support';
+
+// Jan's whole journey: no step can be skipped by typing its address; then
+// every account and role he has, switched without signing in again.
+// (One sign-in, so one of Jan's 5 codes an hour.)
+
+async function choose(page: Page, radio: RegExp | string) {
+  await waitReady(page);
+  await page.getByRole('radio', { name: radio }).check();
+  await page.getByRole('button', { name: 'Dalej', exact: true }).click();
+}
+
+async function switchAccount(page: Page, radio: RegExp | string) {
+  await page.getByRole('link', { name: 'Zmień konto' }).click();
+  await expect(page).toHaveURL(/\/wybierz-konto$/);
+  await choose(page, radio);
+}
+
+test('Jan cannot skip a step, then works in each of his accounts and roles', async ({ page }) => {
+  await signIn(page, JAN.login, JAN.password);
+  await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+  // Typed addresses lead back to the step he is at.
+  for (const path of ['/portal', '/wybierz-konto', '/wybierz-role', '/logowanie', '/']) {
+    await gotoReady(page, path);
+    await expect(page, `typing ${path}`).toHaveURL(/\/kod-weryfikacyjny$/);
+  }
+  await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, JAN.codeTo));
+  await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
+
+  // Three accounts on offer; the revoked proxy is not among them.
+  await expect(page).toHaveURL(/\/wybierz-konto$/);
+  await gotoReady(page, '/portal');
+  await expect(page, 'no portal before an account is chosen').toHaveURL(/\/wybierz-konto$/);
+  const accounts = page.getByRole('group', { name: 'Wybierz konto' }).getByRole('radio');
+  await expect(accounts).toHaveCount(3);
+  await expect(page.getByText('Transport Zieliński')).toHaveCount(0);
+
+  // The individual account: his roles, each with its own start page.
+  await choose(page, /^Konto osobiste/);
+  await expect(page).toHaveURL(/\/wybierz-role$/);
+  await expect(page.getByRole('group', { name: 'Wybierz rolę' }).getByRole('radio')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Dalej', exact: true }).click();
+  await expect(errorSummary(page)).toContainText('Wybierz rolę.');
+  await expectNoAxeViolations(page, '/wybierz-role, nothing chosen');
+  await choose(page, 'Ubezpieczony');
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Twoje ubezpieczenia' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Umowa o pracę' })).toBeVisible();
+  await expectNoAxeViolations(page, '/portal as Ubezpieczony');
+
+  await page.getByRole('link', { name: 'Zmień rolę' }).click();
+  await expect(page).toHaveURL(/\/wybierz-role$/);
+  await choose(page, 'Świadczeniobiorca');
+  await expect(page.getByRole('heading', { level: 2, name: 'Twoje świadczenia' })).toBeVisible();
+  await expect(page.getByText('ENM/08/124301')).toBeVisible();
+  await expectNoAxeViolations(page, '/portal as Świadczeniobiorca');
+
+  // His firm's payer account: no roles there.
+  await switchAccount(page, /^Konto płatnika – Kowalski Usługi Remontowe/);
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Twoja firma' })).toBeVisible();
+  await expect(page.getByText('777-123-45-67')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Zmień rolę' })).toHaveCount(0);
+  await expectNoAxeViolations(page, '/portal as payer');
+
+  // The bakery, as its proxy.
+  await switchAccount(page, /Piekarnia Wiśniewscy sp\. z o\.o\. – jako pełnomocnik/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Działasz jako pełnomocnik' })).toBeVisible();
+  await expect(page.getByText('Maria Wiśniewska, prezes zarządu')).toBeVisible();
+  await expectNoAxeViolations(page, '/portal as proxy');
+});
