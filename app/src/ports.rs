@@ -160,6 +160,10 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// Works in this role of the individual account.
     async fn choose_role(&self, request: &Parts, role: String) -> Result<NextStep, ChoiceRefusal>;
 
+    /// Keeps a signed-in session alive (the person answered the idle
+    /// warning); returns the idle timeout in seconds.
+    async fn keep_alive(&self, request: &Parts) -> Result<u64, SessionRefusal>;
+
     /// Ends this request's session on the server; returns the header that
     /// removes the cookie from the browser.
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal>;

@@ -36,6 +36,27 @@ async function annaInPortal(page: Page) {
   await continueToPortal(page, ANNA.codeTo);
 }
 
+// Runs before the phone change below: her code still goes to her old number.
+test('two minutes before the idle timeout a dialog warns and lets her stay signed in @js', async ({ page }) => {
+  await annaInPortal(page);
+  // The page's timers run on a fake clock from here on.
+  await page.clock.install();
+  await gotoReady(page, '/portal');
+  const dialog = page.getByRole('alertdialog', { name: 'Czy chcesz kontynuować?' });
+  const stay = page.getByRole('button', { name: 'Przedłuż sesję', exact: true });
+  await page.clock.fastForward('12:30');
+  await expect(dialog).toHaveCount(0);
+  await page.clock.fastForward('00:40');
+  await expect(dialog).toBeVisible();
+  await expect(stay).toBeFocused();
+  await expectNoAxeViolations(page, '/portal with the idle warning');
+  await stay.click();
+  await expect(dialog).toHaveCount(0);
+  // Still signed in, on the server too.
+  await gotoReady(page, '/portal');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${ANNA.name}`);
+});
+
 test('Anna changes her phone number: a code to the new number confirms it', async ({ page }) => {
   await annaInPortal(page);
   await page.getByRole('link', { name: 'Dane profilu' }).click();

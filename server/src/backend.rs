@@ -764,6 +764,12 @@ impl PortalBackend for PortalService {
         Ok(NextStep::Portal)
     }
 
+    async fn keep_alive(&self, request: &Parts) -> Result<u64, SessionRefusal> {
+        let session = self.signed_in_session(request).await?;
+        self.sessions.touch(&session).await.map_err(|e| unavailable("keeping the session", e))?;
+        Ok(self.sessions.idle_timeout_secs())
+    }
+
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
         if let Some(token) = self.cookies.token(&request.headers) {
             self.sessions.end(&token).await.map_err(|e| unavailable("ending a session", e))?;

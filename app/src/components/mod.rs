@@ -1,12 +1,14 @@
 //! Building blocks shared by the pages.
 
 mod error_summary;
+mod idle_warning;
 mod layout;
 mod password_field;
 mod radio_choices;
 mod session_page;
 
 pub use error_summary::{ErrorSummary, FieldError};
+pub use idle_warning::IdleWarning;
 pub use layout::{SiteFooter, SiteHeader, SkipLink};
 pub use password_field::PasswordField;
 pub use radio_choices::{RadioChoices, RadioOption};

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use serde::{Serialize, de::DeserializeOwned};
 
+use super::IdleWarning;
 use crate::{errors::AppError, routes};
 
 /// A page whose content is the session's data. The data is loaded before
@@ -25,7 +26,7 @@ where
         <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(value) => render(value),
+                    Ok(value) => view! { {render(value)} <IdleWarning/> }.into_any(),
                     Err(e) => view! { <SessionProblem error=e/> }.into_any(),
                 }
             })}

@@ -145,6 +145,21 @@ impl SessionStore {
         Ok(result.rows_affected == 1)
     }
 
+    /// Marks the session as used now (the person asked to stay signed in).
+    pub async fn touch(&self, session: &ActiveSession) -> Result<(), BackendError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now_millis()))
+            .filter(session::Column::TokenHash.eq(session.token.hash()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The idle timeout, in seconds.
+    pub fn idle_timeout_secs(&self) -> u64 {
+        (self.idle_ms / 1000) as u64
+    }
+
     pub async fn end(&self, token: &SessionToken) -> Result<(), BackendError> {
         session::Entity::delete_by_id(token.hash()).exec(&self.db).await?;
         Ok(())

@@ -1,0 +1,103 @@
+//! The warning before the idle timeout (WCAG 2.2.1 Timing Adjustable): two
+//! minutes before a signed-in session would end for lack of activity, a
+//! dialog says so and offers to stay signed in. Needs JavaScript; without
+//! it the server still ends the session and the sign-in page says why.
+
+use leptos::{html, prelude::*};
+
+use crate::{errors::AppError, pages::portal::SignOut, routes};
+
+/// How long before the end the warning appears.
+const WARN_BEFORE_SECS: u64 = 120;
+
+/// Keeps the session alive; answers the idle timeout in seconds.
+#[server(prefix = "/api", endpoint = "przedluz-sesje")]
+pub async fn keep_alive() -> Result<u64, AppError> {
+    let Some((backend, request)) = crate::ports::backend_and_request() else {
+        return Err(AppError::Unavailable);
+    };
+    let result = backend.keep_alive(&request).await.map_err(AppError::from);
+    crate::ports::with_refusal_status(result, AppError::status)
+}
+
+#[component]
+pub fn IdleWarning() -> impl IntoView {
+    let (shown, set_shown) = signal(false);
+    let extend = ServerAction::<KeepAlive>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let stay = NodeRef::<html::Button>::new();
+    let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
+
+    // (Re)starts the clock: warn 2 minutes before the end, leave at the end.
+    let arm = move |idle_secs: u64| {
+        for handle in timers.get_value() {
+            handle.clear();
+        }
+        let mut handles = Vec::new();
+        let warn_in = std::time::Duration::from_secs(idle_secs.saturating_sub(WARN_BEFORE_SECS));
+        let end_in = std::time::Duration::from_secs(idle_secs);
+        if let Ok(h) = set_timeout_with_handle(move || set_shown.set(true), warn_in) {
+            handles.push(h);
+        }
+        if let Ok(h) = set_timeout_with_handle(
+            move || {
+                let _ = window().location().set_href(&format!("{}?{}", routes::SIGN_IN, routes::SESSION_ENDED_QUERY));
+            },
+            end_in,
+        ) {
+            handles.push(h);
+        }
+        timers.set_value(handles);
+    };
+    // On arrival (in the browser only): the server counts from this page's request.
+    Effect::new(move |first: Option<()>| {
+        if first.is_none() {
+            extend.dispatch(KeepAlive {});
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(idle_secs)) = extend.value().get() {
+            set_shown.set(false);
+            arm(idle_secs);
+        }
+    });
+    Effect::new(move |_| {
+        if shown.get() {
+            if let Some(button) = stay.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    on_cleanup(move || {
+        for handle in timers.get_value() {
+            handle.clear();
+        }
+    });
+
+    view! {
+        <Show when=move || shown.get()>
+            <div class="dialog-backdrop">
+                <div
+                    class="dialog"
+                    role="alertdialog"
+                    aria-modal="true"
+                    aria-labelledby="idle-title"
+                    aria-describedby="idle-text"
+                >
+                    <h2 class="heading-s" id="idle-title">"Czy chcesz kontynuować?"</h2>
+                    <p id="idle-text">
+                        "Za 2 minuty wylogujemy Cię z powodu braku aktywności. Jeśli chcesz dalej pracować, przedłuż sesję."
+                    </p>
+                    <div class="dialog__actions">
+                        <button type="button" class="button" node_ref=stay on:click=move |_| { extend.dispatch(KeepAlive {}); }>
+                            "Przedłuż sesję"
+                        </button>
+                        <button type="button" class="button button--secondary" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                            "Wyloguj się"
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
