@@ -4,10 +4,11 @@
 //! SQLite file) and prints:
 //! - argon2id: time per hash, and hashes per second with all cores;
 //! - HTTP latency (p50, p95) of `/healthz` (the baseline: the whole stack
-//!   without work) and of a password sign-in (unknown login; right password,
-//!   which also opens a session and queues a code), at 1 and at 8 concurrent
-//!   clients, with the ratio to the baseline — the two sign-ins should cost
-//!   about the same, which is what keeps logins from being enumerated;
+//!   without work) and of a password sign-in — unknown login, wrong password
+//!   for a real login (these two must cost the same: that is what keeps
+//!   logins from being enumerated), and the right password (which also opens
+//!   a session and queues a code) — at 1 and at 8 concurrent clients, with
+//!   the ratio to the baseline;
 //! - the process's peak resident memory after start-up and after the burst,
 //!   which the bounded hashing concurrency keeps flat.
 //!
@@ -113,6 +114,32 @@ async fn main() {
     tokio::spawn(app.run_until_stopped());
     let db = sea_orm::Database::connect(&settings.database.url).await.unwrap();
     demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
+    // Real logins for the wrong-password rows, one wrong attempt each, so the
+    // per-account throttle (a defence, not the subject) never steps in.
+    {
+        use sea_orm::{ActiveModelTrait, Set};
+        let hash = hasher.hash(&SecretString::from("Prawdziwe-Haslo-2024")).await.unwrap();
+        for i in 0..rounds * 2 {
+            ezus_server::db::entities::person::ActiveModel {
+                login: Set(format!("bench{i}")),
+                password_hash: Set(hash.clone()),
+                pesel: Set(valid_pesel(i)),
+                first_name: Set("Test".into()),
+                last_name: Set("Testowy".into()),
+                email: Set(format!("bench{i}@example.pl")),
+                phone: Set("+48600000000".into()),
+                recovery_channel: Set("email".into()),
+                profile_confirmed: Set(true),
+                created_at: Set(0),
+                password_changed_at: Set(0),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+    }
+    let next_known = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let rss_started = peak_rss_kib();
 
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -147,6 +174,23 @@ async fn main() {
         line("GET /healthz [baseline]", &baseline);
         let unknown = measure(rounds, concurrency, sign_in(None, "Dowolne-Haslo-123")).await;
         line("sign-in, unknown login", &unknown);
+        let wrong = {
+            let (c, u, next) = (client.clone(), format!("{base}/api/zaloguj"), next_known.clone());
+            measure(rounds, concurrency, move || {
+                let (c, u) = (c.clone(), u.clone());
+                let login = format!("bench{}", next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+                async move {
+                    let n = rand_suffix();
+                    let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
+                    let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
+                        .header("x-bench-client", client_ip)
+                        .form(&[("login", login.as_str()), ("password", "Dowolne-Haslo-123")]).send().await.unwrap();
+                    assert_eq!(r.status(), 302);
+                }
+            })
+            .await
+        };
+        line("sign-in, wrong password", &wrong);
         let right = measure(rounds, concurrency, sign_in(Some("jkowalski"), "Kowalski-Haslo-2024")).await;
         line("sign-in, right password", &right);
     }
@@ -159,4 +203,12 @@ fn rand_suffix() -> u64 {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).unwrap();
     u64::from_le_bytes(b)
+}
+
+/// A valid PESEL for a generated person (born in January 1980).
+fn valid_pesel(i: usize) -> String {
+    let base = format!("8001{:02}{:04}", 1 + (i / 10_000) % 28, i % 10_000);
+    let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    let sum: u32 = base.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{base}{}", (10 - sum % 10) % 10)
 }
