@@ -29,6 +29,7 @@ const OPEN_PAGES = [
   '/nie-pamietam-loginu',
   '/deklaracja-dostepnosci',
   '/nie-ma-takiej-strony',
+  '/dev/skrzynka',
 ];
 
 for (const path of OPEN_PAGES) {
