@@ -17,7 +17,7 @@
 use std::time::{Duration, Instant};
 
 use ezus_server::{
-    config::Settings, demo_data, identity::password_hasher::PasswordHasher, startup::Application,
+    config::Settings, demo_data, passwords::hasher::PasswordHasher, startup::Application,
 };
 use secrecy::SecretString;
 

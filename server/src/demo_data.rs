@@ -11,7 +11,7 @@ use crate::{
     },
     domain::{Login, Nip, Pesel},
     error::BackendError,
-    identity::password_hasher::PasswordHasher,
+    passwords::hasher::PasswordHasher,
 };
 
 pub struct DemoPerson {

@@ -1,7 +1,7 @@
 //! The back end's own errors. They end as a log line for the operator and a
 //! generic "unavailable" answer for the person.
 
-use crate::identity::password_hasher::HashError;
+use crate::passwords::hasher::HashError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {

@@ -1,16 +1,21 @@
-//! The eZUS server: configuration, database, identity, sessions, the
-//! back end behind the pages, and the HTTP stack around them.
+//! The eZUS server: configuration, database, the back end behind the pages
+//! (one module per capability, each with its service, rules and tests), and
+//! the HTTP stack around them. See docs/architecture.md for the map.
 
 pub mod accounts;
-pub mod backend;
 pub mod config;
 pub mod db;
 pub mod demo_data;
 pub mod domain;
 pub mod error;
 pub mod http;
-pub mod identity;
 pub mod notifications;
+pub mod password_change;
+pub mod passwords;
+pub mod profile;
+pub mod services;
 pub mod session;
+pub mod sign_in;
 pub mod startup;
+pub mod step_up;
 pub mod telemetry;

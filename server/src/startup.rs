@@ -1,8 +1,8 @@
 //! Builds the whole server: database, back end, HTTP stack, listener.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
-use app::{App, ports::Backend, shell};
+use app::{App, shell};
 use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
@@ -13,14 +13,14 @@ use tower_http::{
 };
 
 use crate::{
-    backend::PortalService,
     config::Settings,
     db, demo_data,
     error::BackendError,
-    http::{BODY_LIMIT_BYTES, error_pages, flow_guard, health, security_headers},
-    identity::password_hasher::{HashError, PasswordHasher},
+    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, error_pages, flow_guard, health, security_headers},
+    passwords::hasher::{HashError, PasswordHasher},
     notifications::{DeliveryWorker, TransportError},
-    session::{CookiePolicy, SessionStore},
+    services::Services,
+    session::{CookiePolicy, SessionGate, SessionStore},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -58,19 +58,12 @@ impl Application {
         }
         let deliveries = DeliveryWorker::from_settings(db.clone(), &settings.notifications)?;
         let sessions = SessionStore::new(db.clone(), &settings.session);
-        let cookies = CookiePolicy::new(settings.site.dev_mode);
+        let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
         let client_ip_header = (!settings.http.client_ip_header.is_empty())
             .then(|| http::HeaderName::from_bytes(settings.http.client_ip_header.as_bytes()).ok())
             .flatten();
-        let service = PortalService::new(
-            db.clone(),
-            hasher,
-            sessions.clone(),
-            cookies,
-            client_ip_header,
-            settings.site.dev_mode,
-        );
-        let router = router(&settings, service, db);
+        let services = Services::new(&db, &hasher, &gate, &ClientIp::new(client_ip_header), settings.site.dev_mode);
+        let router = router(&settings, services, gate, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
         let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
@@ -106,11 +99,10 @@ impl Application {
     }
 }
 
-fn router(settings: &Settings, service: PortalService, db: DatabaseConnection) -> Router {
+fn router(settings: &Settings, services: Services, gate: SessionGate, db: DatabaseConnection) -> Router {
     let leptos_options = settings.leptos_options().clone();
     let routes = generate_route_list(App);
-    let backend = Backend(Arc::new(service.clone()));
-    let context = move || backend.clone().provide();
+    let context = move || services.provide();
     let headers = security_headers::SecurityHeaders { hsts: !settings.site.dev_mode };
     let dev_mode = settings.site.dev_mode;
     let timeout = Duration::from_secs(settings.http.request_timeout_secs);
@@ -125,7 +117,7 @@ fn router(settings: &Settings, service: PortalService, db: DatabaseConnection) -
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(leptos_options)
         // Innermost first: each layer wraps all above it.
-        .layer(middleware::from_fn_with_state(service, flow_guard::guard))
+        .layer(middleware::from_fn_with_state(gate, flow_guard::guard))
         .layer(middleware::from_fn(move |request, next| error_pages::hide_dev_pages(dev_mode, request, next)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

@@ -13,11 +13,8 @@ const WARN_BEFORE_SECS: u64 = 120;
 /// Keeps the session alive; answers the idle timeout in seconds.
 #[server(prefix = "/api", endpoint = "przedluz-sesje")]
 pub async fn keep_alive() -> Result<u64, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.keep_alive(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, SignInPort};
+    ports::load(|port: std::sync::Arc<dyn SignInPort>, request| async move { port.keep_alive(&request).await }).await
 }
 
 #[component]

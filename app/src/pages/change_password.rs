@@ -74,11 +74,11 @@ impl PasswordAssessment {
 
 #[server(prefix = "/api", endpoint = "ocen-haslo")]
 pub async fn assess_new_password(new_password: String) -> Result<PasswordAssessment, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.assess_new_password(&request, new_password).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, PasswordChangePort};
+    ports::load(|port: std::sync::Arc<dyn PasswordChangePort>, request| async move {
+        port.assess_new_password(&request, new_password).await
+    })
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -113,11 +113,11 @@ pub async fn change_password(
     repeated: String,
 ) -> Result<(), ChangePasswordError> {
     use crate::{
-        ports::{self, PasswordChangeRefusal},
+        ports::{self, PasswordChangePort, PasswordChangeRefusal},
         routes,
     };
 
-    let Some((backend, request)) = ports::backend_and_request() else {
+    let Some((backend, request)) = ports::port_and_request::<dyn PasswordChangePort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.change_password(&request, new_password, repeated).await {

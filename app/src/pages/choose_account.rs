@@ -124,16 +124,13 @@ impl From<crate::ports::ChoiceRefusal> for ChoiceError {
 
 #[server(prefix = "/api", endpoint = "konta")]
 pub async fn load_accounts() -> Result<Vec<AccountChoice>, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.account_choices(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, AccountsPort};
+    ports::load(|port: std::sync::Arc<dyn AccountsPort>, request| async move { port.account_choices(&request).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "wybierz-konto")]
 pub async fn choose_account(#[server(default)] account: String) -> Result<(), ChoiceError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
+    let Some((backend, request)) = crate::ports::port_and_request::<dyn crate::ports::AccountsPort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.choose_account(&request, account).await {

@@ -61,16 +61,13 @@ pub struct RoleChoice {
 
 #[server(prefix = "/api", endpoint = "role")]
 pub async fn load_roles() -> Result<Vec<RoleChoice>, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.role_choices(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, AccountsPort};
+    ports::load(|port: std::sync::Arc<dyn AccountsPort>, request| async move { port.role_choices(&request).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "wybierz-role")]
 pub async fn choose_role(#[server(default)] role: String) -> Result<(), ChoiceError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
+    let Some((backend, request)) = crate::ports::port_and_request::<dyn crate::ports::AccountsPort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.choose_role(&request, role).await {

@@ -20,7 +20,7 @@ pub struct DevMessage {
 
 #[server(prefix = "/api", endpoint = "dev-skrzynka")]
 pub async fn load_dev_inbox() -> Result<Vec<DevMessage>, AppError> {
-    let Some((backend, _request)) = crate::ports::backend_and_request() else {
+    let Some((backend, _request)) = crate::ports::port_and_request::<dyn crate::ports::DevInboxPort>() else {
         return Err(AppError::Unavailable);
     };
     let result = backend.dev_inbox().await.ok_or(AppError::Unavailable);

@@ -53,17 +53,14 @@ pub enum StartPage {
 
 #[server(prefix = "/api", endpoint = "portal")]
 pub async fn load_portal() -> Result<PortalSummary, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.portal(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, AccountsPort};
+    ports::load(|port: std::sync::Arc<dyn AccountsPort>, request| async move { port.portal(&request).await }).await
 }
 
 /// Ends the session on the server and removes the cookie.
 #[server(prefix = "/api", endpoint = "wyloguj")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
+    let Some((backend, request)) = crate::ports::port_and_request::<dyn crate::ports::SignInPort>() else {
         return Err(AppError::Unavailable);
     };
     let result = match backend.sign_out(&request).await {

@@ -102,11 +102,8 @@ impl leptos::server_fn::error::FromServerFnError for ContactError {
 
 #[server(prefix = "/api", endpoint = "profil")]
 pub async fn load_profile() -> Result<ProfileView, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.profile(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, ProfilePort};
+    ports::load(|port: std::sync::Arc<dyn ProfilePort>, request| async move { port.profile(&request).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "zmien-kontakt")]
@@ -116,8 +113,8 @@ pub async fn request_contact_change(
     #[server(default)] channel: String,
     current_password: String,
 ) -> Result<(), ContactError> {
-    use crate::ports::{self, ContactChangeRequest, ContactRefusal};
-    let Some((backend, request)) = ports::backend_and_request() else {
+    use crate::ports::{self, ContactChangeRequest, ContactRefusal, ProfilePort};
+    let Some((backend, request)) = ports::port_and_request::<dyn ProfilePort>() else {
         return Err(AppError::Unavailable.into());
     };
     let typed = |problem| ContactError::Problem {
@@ -145,16 +142,13 @@ pub async fn request_contact_change(
 
 #[server(prefix = "/api", endpoint = "kod-kontakt")]
 pub async fn load_contact_prompt() -> Result<CodePrompt, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.contact_change_prompt(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, ProfilePort};
+    ports::load(|port: std::sync::Arc<dyn ProfilePort>, request| async move { port.contact_change_prompt(&request).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "potwierdz-kontakt")]
 pub async fn confirm_contact_change(#[server(default)] code: String) -> Result<(), CodeError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
+    let Some((backend, request)) = crate::ports::port_and_request::<dyn crate::ports::ProfilePort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.confirm_contact_change(&request, code).await {

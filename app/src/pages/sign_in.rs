@@ -132,12 +132,12 @@ impl leptos::server_fn::error::FromServerFnError for SignInError {
 /// is set and the browser is sent on to the next step.
 #[server(prefix = "/api", endpoint = "zaloguj")]
 pub async fn sign_in(login: String, password: String) -> Result<(), SignInError> {
-    use crate::ports::{self, SignInRefusal};
+    use crate::ports::{self, SignInPort, SignInRefusal};
     /// The most of what was typed as a login that travels back to the form.
     const MAX_ECHOED_LOGIN: usize = 128;
 
     let echoed: String = login.chars().take(MAX_ECHOED_LOGIN).collect();
-    let Some((backend, request)) = ports::backend_and_request() else {
+    let Some((backend, request)) = ports::port_and_request::<dyn SignInPort>() else {
         return Err(SignInError::Unavailable { login: echoed });
     };
     let result = match backend.sign_in(&request, login, password).await {

@@ -125,17 +125,14 @@ impl From<crate::ports::CodeRefusal> for CodeError {
 
 #[server(prefix = "/api", endpoint = "kod")]
 pub async fn load_code_prompt() -> Result<CodePrompt, AppError> {
-    let Some((backend, request)) = crate::ports::backend_and_request() else {
-        return Err(AppError::Unavailable);
-    };
-    let result = backend.code_prompt(&request).await.map_err(AppError::from);
-    crate::ports::with_refusal_status(result, AppError::status)
+    use crate::ports::{self, StepUpPort};
+    ports::load(|port: std::sync::Arc<dyn StepUpPort>, request| async move { port.code_prompt(&request).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "potwierdz-kod")]
 pub async fn submit_code(#[server(default)] code: String) -> Result<(), CodeError> {
-    use crate::ports;
-    let Some((backend, request)) = ports::backend_and_request() else {
+    use crate::ports::{self, StepUpPort};
+    let Some((backend, request)) = ports::port_and_request::<dyn StepUpPort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.submit_code(&request, code).await {
@@ -156,8 +153,8 @@ pub async fn submit_code(#[server(default)] code: String) -> Result<(), CodeErro
 
 #[server(prefix = "/api", endpoint = "wyslij-kod")]
 pub async fn resend_code() -> Result<(), CodeError> {
-    use crate::ports;
-    let Some((backend, request)) = ports::backend_and_request() else {
+    use crate::ports::{self, StepUpPort};
+    let Some((backend, request)) = ports::port_and_request::<dyn StepUpPort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.resend_code(&request).await {

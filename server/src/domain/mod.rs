@@ -1,5 +1,6 @@
-//! Domain values that can only be built valid.
+//! Domain values that can only be built valid, and how dates are shown.
 
+pub mod calendar;
 mod contact;
 mod login;
 mod nip;

@@ -11,7 +11,7 @@ use axum::{
 };
 use http::Method;
 
-use crate::{backend::PortalService, session::Stage};
+use crate::session::{SessionGate, Stage};
 
 /// Where a page request must go instead, given the session's stage.
 pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
@@ -47,7 +47,7 @@ pub fn redirect_for(path: &str, stage: Option<Stage>) -> Option<&'static str> {
     }
 }
 
-pub async fn guard(State(service): State<PortalService>, request: Request, next: Next) -> Response {
+pub async fn guard(State(gate): State<SessionGate>, request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
@@ -56,7 +56,7 @@ pub async fn guard(State(service): State<PortalService>, request: Request, next:
     if redirect_for(path, None).is_none() && redirect_for(path, Some(Stage::InPortal)).is_none() {
         return next.run(request).await;
     }
-    let stage = match service.session_of(request.headers()).await {
+    let stage = match gate.session_of(request.headers()).await {
         Ok(session) => session.map(|s| s.state.stage),
         Err(e) => {
             // The page will say the service is unavailable.
@@ -67,9 +67,9 @@ pub async fn guard(State(service): State<PortalService>, request: Request, next:
     match redirect_for(path, stage) {
         // A cookie whose session is gone: it expired or was ended elsewhere.
         // Say so on the sign-in page, and drop the dead cookie.
-        Some(target) if target == routes::SIGN_IN && stage.is_none() && service.has_session_cookie(request.headers()) => {
+        Some(target) if target == routes::SIGN_IN && stage.is_none() && gate.has_session_cookie(request.headers()) => {
             let mut response = Redirect::to(&format!("{}?{}", routes::SIGN_IN, routes::SESSION_ENDED_QUERY)).into_response();
-            response.headers_mut().append(http::header::SET_COOKIE, service.clear_cookie());
+            response.headers_mut().append(http::header::SET_COOKIE, gate.clear_cookie());
             response
         }
         Some(target) => Redirect::to(target).into_response(),

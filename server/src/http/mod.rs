@@ -1,5 +1,6 @@
 //! The HTTP layer: middleware and the small routes outside Leptos.
 
+pub mod client_ip;
 pub mod error_pages;
 pub mod flow_guard;
 pub mod health;

@@ -5,11 +5,13 @@
 //! gateway is back; several server instances share the work without
 //! delivering a message twice (a lease per message, see [`worker`]).
 
+mod dev_inbox;
 pub mod transport;
 pub mod worker;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
 
+pub use dev_inbox::DevInboxService;
 pub use transport::{DevInbox, HttpSmsGateway, SmtpMailer, Transport, TransportError};
 pub use worker::{DeliveryWorker, retry_delay};
 

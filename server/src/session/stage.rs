@@ -1,3 +1,5 @@
+use app::ports::NextStep;
+
 use crate::accounts::{AccountRef, Role};
 
 /// Where a session is in the sign-in flow. Stored with the session, so any
@@ -48,6 +50,17 @@ impl Stage {
             Stage::ChoosingAccount => app::routes::CHOOSE_ACCOUNT,
             Stage::ChoosingRole => app::routes::CHOOSE_ROLE,
             Stage::InPortal => app::routes::PORTAL,
+        }
+    }
+
+    /// The step the pages are told to take next.
+    pub fn next_step(self) -> NextStep {
+        match self {
+            Stage::PasswordChangeRequired => NextStep::ChangePassword,
+            Stage::CodeRequired => NextStep::EnterCode,
+            Stage::ChoosingAccount => NextStep::ChooseAccount,
+            Stage::ChoosingRole => NextStep::ChooseRole,
+            Stage::InPortal => NextStep::Portal,
         }
     }
 

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use ezus_server::{
-    config::Settings, db, demo_data, identity::password_hasher::PasswordHasher,
+    config::Settings, db, demo_data, passwords::hasher::PasswordHasher,
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 

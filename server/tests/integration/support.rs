@@ -9,7 +9,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE};
 use ezus_server::{
     config::Settings,
     demo_data::{self, DemoPerson},
-    identity::password_hasher::PasswordHasher,
+    passwords::hasher::PasswordHasher,
     startup::Application,
 };
 use reqwest::{StatusCode, header};

@@ -1,7 +1,7 @@
-//! Notices sent by the recovery channel after events that change the
-//! account, so a person learns at once of a change they did not make.
+//! The notice sent by the recovery channel after a password change, so a
+//! person learns at once of a change they did not make.
 
-use super::verification_codes::channel_of;
+use crate::step_up::codes::channel_of;
 use crate::{
     db::entities::person,
     notifications::{Channel, OutgoingMessage},
@@ -29,33 +29,6 @@ pub fn password_changed_notice(person: &person::Model) -> OutgoingMessage {
                    Zakład Ubezpieczeń Społecznych"
                 .into(),
             purpose: "password_changed",
-        },
-    }
-}
-
-/// The notice to the old address or number that the contact data changed:
-/// if it was not the person, they learn of it while the old channel works.
-pub fn contact_changed_notice(channel: Channel, old_recipient: String) -> OutgoingMessage {
-    match channel {
-        Channel::Sms => OutgoingMessage {
-            channel,
-            recipient: old_recipient,
-            subject: None,
-            body: "eZUS: dane kontaktowe Twojego profilu zostały zmienione. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00.".into(),
-            purpose: "contact_changed",
-        },
-        Channel::Email => OutgoingMessage {
-            channel,
-            recipient: old_recipient,
-            subject: Some("Dane kontaktowe w eZUS zostały zmienione".into()),
-            body: "Dzień dobry,\n\n\
-                   dane kontaktowe lub kanał odzyskiwania dostępu Twojego profilu w eZUS zostały \
-                   właśnie zmienione. Ta wiadomość idzie na poprzedni adres.\n\n\
-                   Jeśli to Ty, nic nie musisz robić. Jeśli to nie Ty, natychmiast skontaktuj się z \
-                   Centrum Obsługi Telefonicznej ZUS: 22 560 16 00.\n\n\
-                   Zakład Ubezpieczeń Społecznych"
-                .into(),
-            purpose: "contact_changed",
         },
     }
 }

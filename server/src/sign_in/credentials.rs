@@ -4,7 +4,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use secrecy::SecretString;
 
-use super::password_hasher::PasswordHasher;
+use crate::passwords::hasher::PasswordHasher;
 use crate::{
     db::entities::person,
     domain::{Login, SubmittedPassword},

@@ -1,0 +1,55 @@
+//! Wiring: builds one service per capability and provides each through
+//! Leptos context as the port the pages call. Nothing decides here.
+
+use std::sync::Arc;
+
+use app::ports::{
+    AccountsPort, DevInboxPort, PasswordChangePort, ProfilePort, SignInPort, StepUpPort, provide_port,
+};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    accounts::AccountsService,
+    http::client_ip::ClientIp,
+    notifications::DevInboxService,
+    passwords::hasher::PasswordHasher,
+    password_change::PasswordChangeService,
+    profile::ProfileService,
+    session::SessionGate,
+    sign_in::SignInService,
+    step_up::StepUpService,
+};
+
+/// Every port's implementation, shared by all requests.
+#[derive(Clone)]
+pub struct Services {
+    sign_in: Arc<SignInService>,
+    step_up: Arc<StepUpService>,
+    password_change: Arc<PasswordChangeService>,
+    accounts: Arc<AccountsService>,
+    profile: Arc<ProfileService>,
+    dev_inbox: Arc<DevInboxService>,
+}
+
+impl Services {
+    pub fn new(db: &DatabaseConnection, hasher: &PasswordHasher, gate: &SessionGate, client_ip: &ClientIp, dev_mode: bool) -> Self {
+        Services {
+            sign_in: Arc::new(SignInService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
+            step_up: Arc::new(StepUpService::new(db.clone(), gate.clone(), client_ip.clone())),
+            password_change: Arc::new(PasswordChangeService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
+            accounts: Arc::new(AccountsService::new(db.clone(), gate.clone())),
+            profile: Arc::new(ProfileService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
+            dev_inbox: Arc::new(DevInboxService::new(db.clone(), dev_mode)),
+        }
+    }
+
+    /// Puts every port into the context of the request being served.
+    pub fn provide(&self) {
+        provide_port::<dyn SignInPort>(self.sign_in.clone());
+        provide_port::<dyn StepUpPort>(self.step_up.clone());
+        provide_port::<dyn PasswordChangePort>(self.password_change.clone());
+        provide_port::<dyn AccountsPort>(self.accounts.clone());
+        provide_port::<dyn ProfilePort>(self.profile.clone());
+        provide_port::<dyn DevInboxPort>(self.dev_inbox.clone());
+    }
+}

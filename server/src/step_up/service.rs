@@ -1,0 +1,118 @@
+//! `StepUpPort`: the code that confirms a password sign-in.
+
+use app::{
+    pages::verify_code::{CodeProblem, CodePrompt},
+    ports::{CodeRefusal, SessionRefusal, SignedIn, StepUpPort},
+};
+use async_trait::async_trait;
+use http::request::Parts;
+use sea_orm::DatabaseConnection;
+
+use super::{
+    code_channel,
+    codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
+};
+use crate::{
+    accounts,
+    domain::VerificationCode,
+    error::BackendError,
+    http::client_ip::ClientIp,
+    session::{SessionGate, Stage, unavailable},
+    sign_in::throttle::{AttemptKeys, SignInThrottle},
+};
+
+pub struct StepUpService {
+    db: DatabaseConnection,
+    gate: SessionGate,
+    throttle: SignInThrottle,
+    codes: VerificationCodes,
+    client_ip: ClientIp,
+}
+
+impl StepUpService {
+    pub fn new(db: DatabaseConnection, gate: SessionGate, client_ip: ClientIp) -> Self {
+        let throttle = SignInThrottle::new(db.clone());
+        let codes = VerificationCodes::new(db.clone());
+        StepUpService { db, gate, throttle, codes, client_ip }
+    }
+}
+
+#[async_trait]
+impl StepUpPort for StepUpService {
+    async fn code_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal> {
+        let person = self.gate.at(request, Stage::CodeRequired).await?.person;
+        let destination = codes::destination_of(&person);
+        let wait = self
+            .codes
+            .resend_wait_ms(person.id, CodePurpose::SignIn)
+            .await
+            .map_err(|e| unavailable("reading codes", e))?;
+        let code_sent = self
+            .codes
+            .has_live_code(person.id, CodePurpose::SignIn)
+            .await
+            .map_err(|e| unavailable("reading codes", e))?;
+        Ok(CodePrompt {
+            channel: code_channel(destination.channel),
+            masked_destination: destination.masked,
+            resend_in_secs: (wait as u64).div_ceil(1000),
+            code_sent,
+        })
+    }
+
+    async fn submit_code(&self, request: &Parts, code: String) -> Result<SignedIn, CodeRefusal> {
+        let gated = self.gate.at(request, Stage::CodeRequired).await.map_err(CodeRefusal::Session)?;
+        let (session, person) = (gated.session, gated.person);
+        if code.trim().is_empty() {
+            return Err(CodeRefusal::Problem(CodeProblem::Missing));
+        }
+        let Some(code) = VerificationCode::parse(&code) else {
+            return Err(CodeRefusal::Problem(CodeProblem::Malformed));
+        };
+        let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
+        let client = self.client_ip.of(request);
+        let keys = AttemptKeys::new(&person.login, client);
+        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
+        if wait > 0 {
+            tracing::warn!(person_id = person.id, wait_ms = wait, "code entry throttled");
+            return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) }));
+        }
+        let outcome = self.codes.check(person.id, CodePurpose::SignIn, &code).await.map_err(|e| fail("checking the code", e))?;
+        match outcome {
+            CheckOutcome::Accepted => {
+                self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                let state = accounts::entry_state(&self.db, person.id).await.map_err(|e| fail("listing accounts", e))?;
+                let token = self
+                    .gate
+                    .sessions()
+                    .advance(&session, state)
+                    .await
+                    .map_err(|e| fail("advancing the session", e))?
+                    .ok_or(CodeRefusal::Session(SessionRefusal::NotSignedIn))?;
+                tracing::info!(person_id = person.id, client = ?client, "sign-in confirmed with a code");
+                Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
+            }
+            CheckOutcome::Wrong { tries_left } => {
+                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                tracing::info!(person_id = person.id, tries_left, "wrong verification code");
+                Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }))
+            }
+            CheckOutcome::Exhausted => {
+                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                Err(CodeRefusal::Problem(CodeProblem::Exhausted))
+            }
+            CheckOutcome::Expired | CheckOutcome::NoCode => Err(CodeRefusal::Problem(CodeProblem::Expired)),
+        }
+    }
+
+    async fn resend_code(&self, request: &Parts) -> Result<(), CodeRefusal> {
+        let person = self.gate.at(request, Stage::CodeRequired).await.map_err(CodeRefusal::Session)?.person;
+        match self.codes.issue(&person, CodePurpose::SignIn).await {
+            Ok(IssueOutcome::Sent) => Ok(()),
+            Ok(IssueOutcome::TooSoon { retry_after_secs }) => {
+                Err(CodeRefusal::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))
+            }
+            Err(e) => Err(CodeRefusal::Session(unavailable("sending a code", e))),
+        }
+    }
+}
