@@ -11,6 +11,7 @@ use secrecy::SecretString;
 
 use super::password_changed_notice;
 use crate::{
+    accounts,
     db::{
         entities::{person, session},
         now_millis,
@@ -22,22 +23,19 @@ use crate::{
         hasher::PasswordHasher,
         policy::{self, PersonalData},
     },
-    session::{SessionGate, SessionState, Stage, unavailable},
-    step_up::{self, codes::VerificationCodes},
+    session::{SessionGate, Stage, unavailable},
 };
 
 pub struct PasswordChangeService {
     db: DatabaseConnection,
     hasher: PasswordHasher,
     gate: SessionGate,
-    codes: VerificationCodes,
     client_ip: ClientIp,
 }
 
 impl PasswordChangeService {
     pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp) -> Self {
-        let codes = VerificationCodes::new(db.clone());
-        PasswordChangeService { db, hasher, gate, codes, client_ip }
+        PasswordChangeService { db, hasher, gate, client_ip }
     }
 }
 
@@ -81,25 +79,24 @@ impl PasswordChangePort for PasswordChangeService {
         let mut active: person::ActiveModel = person.into();
         active.password_hash = Set(hash);
         active.password_changed_at = Set(now_millis());
-        // The new password and the notice to the recovery channel commit together.
+        // One transaction: the new password, the end of every other session
+        // of this person (they knew the old one), and the notice to the
+        // recovery channel commit together, or none of them does.
         let stored = async {
             let txn = self.db.begin().await?;
             active.update(&txn).await?;
+            session::Entity::delete_many()
+                .filter(session::Column::PersonId.eq(person_id))
+                .filter(session::Column::TokenHash.ne(session.token.hash()))
+                .exec(&txn)
+                .await?;
             notifications::enqueue(&txn, notice).await?;
             txn.commit().await
         }
         .await;
         stored.map_err(|e| fail("storing the new password", e.into()))?;
-        // Every other session of this person ends with the old password.
-        session::Entity::delete_many()
-            .filter(session::Column::PersonId.eq(person_id))
-            .filter(session::Column::TokenHash.ne(session.token.hash()))
-            .exec(&self.db)
-            .await
-            .map_err(|e| fail("ending other sessions", e.into()))?;
-        let person = self.gate.person(person_id).await.map_err(PasswordChangeRefusal::Session)?;
-        step_up::send_sign_in_code(&self.codes, &person).await.map_err(|e| fail("sending the code", e))?;
-        let state = SessionState::at(Stage::CodeRequired);
+        // The code was entered before the change: on to the account.
+        let state = accounts::entry_state(&self.db, person_id).await.map_err(|e| fail("listing accounts", e))?;
         let token = self
             .gate
             .sessions()

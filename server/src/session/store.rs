@@ -17,6 +17,10 @@ pub struct ActiveSession {
     pub token: SessionToken,
     pub person_id: i32,
     pub state: SessionState,
+    /// The password must be changed right after the code.
+    pub password_upgrade_due: bool,
+    /// When the session last stepped up (milliseconds), if it has.
+    pub stepped_up_at: Option<i64>,
 }
 
 /// How often at most `last_seen_at` is written (saves a write per request).
@@ -40,10 +44,13 @@ impl SessionStore {
 
     /// Opens a new session under a fresh token, ending `previous` (the
     /// browser's earlier session, if any) in the same transaction.
+    /// `password_upgrade_due`: the password is a legacy one, to be changed
+    /// right after the code.
     pub async fn open(
         &self,
         person_id: i32,
         state: SessionState,
+        password_upgrade_due: bool,
         previous: Option<&SessionToken>,
     ) -> Result<SessionToken, BackendError> {
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
@@ -61,6 +68,8 @@ impl SessionStore {
             expires_at: Set(now + self.absolute_ms),
             account: Set(state.account.map(AccountRef::encode)),
             role: Set(state.role.map(|r| r.as_str().to_owned())),
+            password_upgrade_due: Set(password_upgrade_due),
+            stepped_up_at: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -68,9 +77,10 @@ impl SessionStore {
         Ok(token)
     }
 
-    /// Moves a session to its next stage under a new token (the old one stops
-    /// working at once). `None` if the session was ended meanwhile — e.g. by
-    /// a second, racing request that advanced it first.
+    /// Steps a session up to its next stage under a new token (the old one
+    /// stops working at once), and records the step-up's time. `None` if the
+    /// session was ended meanwhile — e.g. by a second, racing request that
+    /// advanced it first.
     pub async fn advance(&self, current: &ActiveSession, state: SessionState) -> Result<Option<SessionToken>, BackendError> {
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
         let now = now_millis();
@@ -95,6 +105,9 @@ impl SessionStore {
             expires_at: Set(old.expires_at),
             account: Set(state.account.map(AccountRef::encode)),
             role: Set(state.role.map(|r| r.as_str().to_owned())),
+            // Due only until the code: from then on the stage says it.
+            password_upgrade_due: Set(false),
+            stepped_up_at: Set(Some(now)),
         }
         .insert(&txn)
         .await?;
@@ -129,7 +142,13 @@ impl SessionStore {
             account: row.account.as_deref().and_then(AccountRef::decode),
             role: row.role.as_deref().and_then(Role::parse),
         };
-        Ok(Some(ActiveSession { token: token.clone(), person_id: row.person_id, state }))
+        Ok(Some(ActiveSession {
+            token: token.clone(),
+            person_id: row.person_id,
+            state,
+            password_upgrade_due: row.password_upgrade_due,
+            stepped_up_at: row.stepped_up_at,
+        }))
     }
 
     /// Records a choice of account or role (no step up: the token stays).

@@ -69,19 +69,17 @@ impl SignInPort for SignInService {
                 Err(SignInRefusal::ProfileUnconfirmed)
             }
             Ok(CredentialCheck::Accepted { person, legacy }) => {
-                let state = if legacy {
-                    Ok(SessionState::at(Stage::PasswordChangeRequired))
-                } else {
-                    step_up::send_sign_in_code(&self.codes, &person).await.map(|()| SessionState::at(Stage::CodeRequired))
-                };
+                // The code comes first, also for a legacy password: the short
+                // password alone must never be enough to set a new one.
+                let state = SessionState::at(Stage::CodeRequired);
                 let previous = self.gate.token(&request.headers);
-                let opened = match state {
-                    Ok(state) => self.gate.sessions().open(person.id, state, previous.as_ref()).await.map(|t| (t, state)),
+                let opened = match step_up::send_sign_in_code(&self.codes, &person).await {
+                    Ok(()) => self.gate.sessions().open(person.id, state, legacy, previous.as_ref()).await.map(|t| (t, state)),
                     Err(e) => Err(e),
                 };
                 match opened {
                     Ok((token, state)) => {
-                        tracing::info!(person_id = person.id, stage = state.stage.as_str(), client = ?client, "password accepted");
+                        tracing::info!(person_id = person.id, legacy, client = ?client, "password accepted");
                         Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
                     }
                     Err(e) => {

@@ -17,7 +17,7 @@ use crate::{
     domain::VerificationCode,
     error::BackendError,
     http::client_ip::ClientIp,
-    session::{SessionGate, Stage, unavailable},
+    session::{SessionGate, SessionState, Stage, unavailable},
     sign_in::throttle::{AttemptKeys, SignInThrottle},
 };
 
@@ -81,7 +81,11 @@ impl StepUpPort for StepUpService {
         match outcome {
             CheckOutcome::Accepted => {
                 self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
-                let state = accounts::entry_state(&self.db, person.id).await.map_err(|e| fail("listing accounts", e))?;
+                let state = if session.password_upgrade_due {
+                    SessionState::at(Stage::PasswordChangeRequired)
+                } else {
+                    accounts::entry_state(&self.db, person.id).await.map_err(|e| fail("listing accounts", e))?
+                };
                 let token = self
                     .gate
                     .sessions()

@@ -12,6 +12,12 @@ async fn change(app: &TestApp, token: &str, new: &str, repeated: &str) -> reqwes
         .await
 }
 
+async fn stored_hash(app: &TestApp) -> String {
+    use ezus_server::db::entities::person;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    person::Entity::find().filter(person::Column::Login.eq("anowak")).one(&app.db().await).await.unwrap().unwrap().password_hash
+}
+
 fn rejected(response: &reqwest::Response) -> String {
     let error = redirected_error(response).expect("an error in the URL");
     error["Rejected"].as_str().unwrap_or_else(|| panic!("{error}")).to_owned()
@@ -43,12 +49,11 @@ on_both_databases! {
         let other_device = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
         let response = change(&app, &token, GOOD, GOOD).await;
         assert_eq!(response.status(), StatusCode::FOUND);
-        // The change is a step up (new token), and the code still has to be typed.
-        assert_eq!(location(&response).as_deref(), Some("/kod-weryfikacyjny"));
-        let changed = session_cookie(&response, app.cookie_name).expect("a new session token");
-        assert_ne!(changed, token);
-        let (new_token, at) = app.confirm_code("anowak", &changed).await;
-        assert_eq!(at.as_deref(), Some("/portal"));
+        // The code came before the change; the change is a step up (new
+        // token) straight on to her only account and role.
+        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        let new_token = session_cookie(&response, app.cookie_name).expect("a new session token");
+        assert_ne!(new_token, token);
 
         assert_eq!(app.get("/portal", Some(&new_token)).await.status(), StatusCode::OK);
         // The old token and every other session of the person are over.
@@ -70,6 +75,45 @@ on_both_databases! {
         // The old password no longer works; the new one works.
         assert!(redirected_error(&app.sign_in("anowak", "Haslo123").await).unwrap().get("InvalidCredentials").is_some());
         app.signed_in("anowak", GOOD, "/portal").await;
+    }
+
+    the_legacy_password_alone_cannot_set_a_new_one(app) {
+        // Login and the short password only: the session waits for the code.
+        let waiting = app.signed_in("anowak", "Haslo123", "/kod-weryfikacyjny").await;
+        assert_eq!(location(&app.get("/zmiana-hasla", Some(&waiting)).await).as_deref(), Some("/kod-weryfikacyjny"));
+        let response = change(&app, &waiting, GOOD, GOOD).await;
+        assert!(redirected_error(&response).unwrap().to_string().contains("StepPending"), "{:?}", location(&response));
+        assert!(session_cookie(&response, app.cookie_name).is_none());
+        // With the code typed, the change is open.
+        let (token, at) = app.confirm_code("anowak", &waiting).await;
+        assert_eq!(at.as_deref(), Some("/zmiana-hasla"));
+        assert_eq!(location(&change(&app, &token, GOOD, GOOD).await).as_deref(), Some("/portal"));
+    }
+
+    the_new_password_and_the_end_of_other_sessions_commit_together(app) {
+        let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
+        let before = stored_hash(&app).await;
+        // Make ending the other sessions fail inside the database.
+        let db = app.db().await;
+        use sea_orm::{ConnectionTrait, DbBackend};
+        let refuse: &[&str] = match db.get_database_backend() {
+            DbBackend::Sqlite => &["CREATE TRIGGER refuse_end BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+            _ => &[
+                "CREATE FUNCTION refuse_end() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_end BEFORE DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_end()",
+            ],
+        };
+        for statement in refuse {
+            db.execute_unprepared(statement).await.unwrap();
+        }
+        let other_device = app.sign_in("anowak", "Haslo123").await;
+        let other_device = session_cookie(&other_device, app.cookie_name).unwrap();
+        let response = change(&app, &token, GOOD, GOOD).await;
+        assert!(redirected_error(&response).unwrap().to_string().contains("Unavailable"));
+        // Neither happened: the old password is still the one stored.
+        assert_eq!(stored_hash(&app).await, before);
+        assert_eq!(location(&app.get("/zmiana-hasla", Some(&token)).await), None, "still at the change");
+        assert_eq!(location(&app.get("/portal", Some(&other_device)).await).as_deref(), Some("/kod-weryfikacyjny"));
     }
 
     the_change_is_only_for_sessions_that_need_it(app) {

@@ -92,18 +92,18 @@ async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
     let a = TestApp::spawn_with(test_settings(&url, false)).await;
     let b = TestApp::spawn_with(test_settings(&url, false)).await;
     assert_ne!(a.address, b.address);
-    // Started on A (legacy password), finished on B, used on A, ended on B.
-    let token = a.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
-    assert_eq!(location(&b.get("/portal", Some(&token)).await).as_deref(), Some("/zmiana-hasla"));
+    // Started on A (legacy password), the code sent by A typed on B, the
+    // password changed on A, used on B, ended on B.
+    let token = a.signed_in("anowak", "Haslo123", "/kod-weryfikacyjny").await;
+    assert_eq!(location(&b.get("/portal", Some(&token)).await).as_deref(), Some("/kod-weryfikacyjny"));
+    let (token, at) = b.confirm_code("anowak", &token).await;
+    assert_eq!(at.as_deref(), Some("/zmiana-hasla"));
     let good = "rower deszcz latarnia 7";
-    let response = b
+    let response = a
         .post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token))
         .await;
-    let token = session_cookie(&response, b.cookie_name).unwrap();
-    // The code sent by B is typed on A.
-    assert_eq!(location(&a.get("/portal", Some(&token)).await).as_deref(), Some("/kod-weryfikacyjny"));
-    let (token, at) = a.confirm_code("anowak", &token).await;
-    assert_eq!(at.as_deref(), Some("/portal"));
+    assert_eq!(location(&response).as_deref(), Some("/portal"));
+    let token = session_cookie(&response, a.cookie_name).unwrap();
     let on_b = b.get("/portal", Some(&token)).await;
     assert!(portal_open(&on_b), "{} {:?} {}", on_b.status(), location(&on_b), on_b.text().await.unwrap_or_default());
     b.post_form("/api/wyloguj", "/portal", &[], Some(&token)).await;

@@ -19,6 +19,11 @@ pub struct Model {
     pub account: Option<String>,
     /// The chosen role of the individual account, once chosen.
     pub role: Option<String>,
+    /// The password was a legacy one: once the code is entered, only the
+    /// password change is open.
+    pub password_upgrade_due: bool,
+    /// When the session last stepped up (a code entered, a password changed).
+    pub stepped_up_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
