@@ -23,7 +23,7 @@ use crate::{
     notifications::{self, Channel},
     passwords::hasher::PasswordHasher,
     session::{SessionGate, unavailable},
-    sign_in::throttle::{AttemptKeys, SignInThrottle},
+    sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
     step_up::{
         code_channel,
         codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
@@ -68,20 +68,24 @@ impl ProfilePort for ProfileService {
         }
         let fail = |what: &str, e: BackendError| ContactRefusal::Session(unavailable(what, e));
         let keys = AttemptKeys::new(&person.login, self.client_ip.of(request));
-        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
-        if wait > 0 {
-            return problem(ContactProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) });
-        }
-        let verified = self
-            .hasher
-            .verify(&form.current_password, Some(&person.password_hash))
-            .await
-            .map_err(|e| fail("checking the password", e.into()))?;
+        let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
+            Admission::Granted(reserved) => reserved,
+            Admission::Wait { wait_ms } => {
+                return problem(ContactProblem::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) });
+            }
+        };
+        let verified = match self.hasher.verify(&form.current_password, Some(&person.password_hash)).await {
+            Ok(verified) => verified,
+            Err(e) => {
+                self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
+                return Err(fail("checking the password", e.into()));
+            }
+        };
         if !verified.matches {
-            self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+            self.throttle.failed(reserved);
             return problem(ContactProblem::PasswordWrong);
         }
-        self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+        self.throttle.succeeded(reserved).await.map_err(|e| fail("updating the throttle", e))?;
         let (email_changed, phone_changed) = (email.as_str() != person.email, phone.as_str() != person.phone);
         if !email_changed && !phone_changed && channel == person.recovery_channel {
             return problem(ContactProblem::NothingChanged);
@@ -150,18 +154,30 @@ impl ProfilePort for ProfileService {
             return Err(CodeRefusal::Problem(CodeProblem::Malformed));
         };
         let keys = AttemptKeys::new(&person.login, self.client_ip.of(request));
-        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
-        if wait > 0 {
-            return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) }));
-        }
-        match self.codes.check(person.id, CodePurpose::ContactChange, &code).await.map_err(|e| fail("checking the code", e))? {
-            CheckOutcome::Accepted => {}
-            CheckOutcome::Wrong { tries_left } => {
-                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+        let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
+            Admission::Granted(reserved) => reserved,
+            Admission::Wait { wait_ms } => {
+                return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) }));
+            }
+        };
+        let outcome = self.codes.check(person.id, CodePurpose::ContactChange, &code).await;
+        match outcome {
+            Ok(CheckOutcome::Accepted) => self.throttle.succeeded(reserved).await.map_err(|e| fail("updating the throttle", e))?,
+            Ok(CheckOutcome::Wrong { tries_left }) => {
+                self.throttle.failed(reserved);
                 return Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }));
             }
-            CheckOutcome::Exhausted => return Err(CodeRefusal::Problem(CodeProblem::Exhausted)),
-            CheckOutcome::Expired | CheckOutcome::NoCode => return Err(CodeRefusal::Problem(CodeProblem::Expired)),
+            Ok(CheckOutcome::Exhausted) => {
+                self.throttle.failed(reserved);
+                return Err(CodeRefusal::Problem(CodeProblem::Exhausted));
+            }
+            other => {
+                self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
+                return match other {
+                    Err(e) => Err(fail("checking the code", e)),
+                    _ => Err(CodeRefusal::Problem(CodeProblem::Expired)),
+                };
+            }
         }
         // The old channel hears of the change, in the same transaction that makes it.
         let old = codes::channel_of(&person);

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     credentials::{CredentialCheck, check_credentials},
-    throttle::{AttemptKeys, SignInThrottle},
+    throttle::{Admission, AttemptKeys, SignInThrottle},
 };
 use crate::{
     http::client_ip::ClientIp,
@@ -42,22 +42,22 @@ impl SignInPort for SignInService {
         }
         let client = self.client_ip.of(request);
         let keys = AttemptKeys::new(&login, client);
-        match self.throttle.wait_ms(&keys).await {
-            Ok(0) => {}
-            Ok(wait_ms) => {
+        let reserved = match self.throttle.reserve(&keys).await {
+            Ok(Admission::Granted(reserved)) => reserved,
+            Ok(Admission::Wait { wait_ms }) => {
                 tracing::warn!(client = ?client, wait_ms, "sign-in throttled");
                 return Err(SignInRefusal::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) });
             }
             Err(e) => {
-                tracing::error!(error = %e, "reading the sign-in throttle failed");
+                tracing::error!(error = %e, "reserving a sign-in attempt failed");
                 return Err(SignInRefusal::Unavailable);
             }
-        }
+        };
         let checked = check_credentials(&self.db, &self.hasher, &login, password).await;
         let counted = match &checked {
-            Ok(CredentialCheck::Accepted { .. }) => self.throttle.record_success(&keys).await,
-            Ok(CredentialCheck::Rejected) => self.throttle.record_failure(&keys).await,
-            Err(_) => Ok(()),
+            Ok(CredentialCheck::Accepted { .. }) => self.throttle.succeeded(reserved).await,
+            Ok(CredentialCheck::Rejected) => Ok(self.throttle.failed(reserved)),
+            Err(_) => self.throttle.release(reserved).await,
         };
         if let Err(e) = counted {
             tracing::error!(error = %e, "updating the sign-in throttle failed");

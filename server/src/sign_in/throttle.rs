@@ -77,6 +77,38 @@ impl AttemptKeys {
     }
 }
 
+/// An attempt that was let through. It is already counted as a failure —
+/// reserved before the password is checked, in one conditional update, so a
+/// burst of parallel attempts cannot all pass before the first is counted.
+/// Settle it: [`SignInThrottle::succeeded`], [`SignInThrottle::failed`] or
+/// [`SignInThrottle::release`].
+#[must_use = "a reservation must be settled"]
+#[derive(Debug)]
+pub struct Reserved {
+    keys: AttemptKeys,
+}
+
+/// Whether an attempt may be checked.
+#[derive(Debug)]
+pub enum Admission {
+    Granted(Reserved),
+    /// A delay is running: come back after this many milliseconds. Nothing was counted.
+    Wait { wait_ms: i64 },
+}
+
+/// `CASE` over a failure count: when the next attempt may be checked.
+/// Within the free allowance that is `free` (no delay of its own); beyond
+/// it, `now` plus the delay the policy imposes after that count.
+fn blocked_until_expr(policy: &ThrottlePolicy, count: Expr, now: i64, free: Expr) -> Expr {
+    let mut case = Expr::case(count.clone().lte(policy.free_failures), free);
+    let mut n = policy.free_failures + 1;
+    while policy.delay_after(n) < policy.max_delay_ms {
+        case = case.case(count.clone().eq(n), now + policy.delay_after(n));
+        n += 1;
+    }
+    case.finally(now + policy.max_delay_ms).into()
+}
+
 #[derive(Clone)]
 pub struct SignInThrottle {
     db: DatabaseConnection,
@@ -87,17 +119,14 @@ impl SignInThrottle {
         SignInThrottle { db }
     }
 
-    /// How long the attempt must wait, in milliseconds (0: go ahead).
-    pub async fn wait_ms(&self, keys: &AttemptKeys) -> Result<i64, BackendError> {
+    /// Lets the attempt through and counts it against every key, or says
+    /// how long to wait. Per key, one conditional UPDATE both checks that no
+    /// delay is running and counts the attempt (starting the delay the new
+    /// count earns), so parallel requests on any number of instances get
+    /// at most the free allowance plus one checks before the delay holds.
+    pub async fn reserve(&self, keys: &AttemptKeys) -> Result<Admission, BackendError> {
         let now = now_millis();
-        let ids: Vec<String> = keys.all().map(|(k, _)| k.to_owned()).collect();
-        let rows = row::Entity::find().filter(row::Column::Key.is_in(ids)).all(&self.db).await?;
-        Ok(rows.iter().map(|r| r.blocked_until - now).max().map_or(0, |wait| Ord::max(wait, 0)))
-    }
-
-    /// Counts a failure against every key and starts the delay it earns.
-    pub async fn record_failure(&self, keys: &AttemptKeys) -> Result<(), BackendError> {
-        let now = now_millis();
+        let mut counted: Vec<(&str, &ThrottlePolicy)> = Vec::new();
         for (key, policy) in keys.all() {
             row::Entity::insert(row::ActiveModel {
                 key: Set(key.to_owned()),
@@ -117,31 +146,69 @@ impl SignInThrottle {
                 .filter(row::Column::BlockedUntil.lte(now))
                 .exec(&self.db)
                 .await?;
-            // Atomic increment: concurrent failures on several instances all count.
-            row::Entity::update_many()
-                .col_expr(row::Column::Failures, ExprTrait::add(Expr::col(row::Column::Failures), 1))
+            let next = ExprTrait::add(Expr::col(row::Column::Failures), 1);
+            let granted = row::Entity::update_many()
+                .col_expr(row::Column::Failures, next.clone())
+                .col_expr(row::Column::BlockedUntil, blocked_until_expr(policy, next, now, Expr::col(row::Column::BlockedUntil)))
                 .filter(row::Column::Key.eq(key))
+                .filter(row::Column::BlockedUntil.lte(now))
                 .exec(&self.db)
                 .await?;
-            let Some(current) = row::Entity::find_by_id(key.to_owned()).one(&self.db).await? else {
-                continue;
-            };
-            let delay = policy.delay_after(current.failures);
-            if delay > 0 {
-                row::Entity::update_many()
-                    .col_expr(row::Column::BlockedUntil, Expr::value(now + delay))
-                    .filter(row::Column::Key.eq(key))
-                    .exec(&self.db)
-                    .await?;
+            if granted.rows_affected == 0 {
+                for (key, policy) in counted {
+                    self.uncount(key, policy).await?;
+                }
+                let blocked_until = row::Entity::find_by_id(key.to_owned()).one(&self.db).await?.map_or(now, |r| r.blocked_until);
+                return Ok(Admission::Wait { wait_ms: Ord::max(blocked_until - now, 1) });
             }
+            counted.push((key, policy));
+        }
+        Ok(Admission::Granted(Reserved { keys: keys.clone() }))
+    }
+
+    /// The attempt failed: it stays counted, with the delay it earned.
+    pub fn failed(&self, reserved: Reserved) {
+        drop(reserved);
+    }
+
+    /// A right password (or code) clears the account's count. The
+    /// address's count loses just this attempt: signing in to one's own
+    /// account must not reset a spraying run.
+    pub async fn succeeded(&self, reserved: Reserved) -> Result<(), BackendError> {
+        row::Entity::delete_by_id(reserved.keys.account.clone()).exec(&self.db).await?;
+        if let Some(client) = reserved.keys.client.as_deref() {
+            self.uncount(client, &PER_CLIENT).await?;
         }
         Ok(())
     }
 
-    /// A right password clears the account's count. The address's count
-    /// stays: signing in to one's own account must not reset a spraying run.
-    pub async fn record_success(&self, keys: &AttemptKeys) -> Result<(), BackendError> {
-        row::Entity::delete_by_id(keys.account.clone()).exec(&self.db).await?;
+    /// The attempt was never judged (the service failed or was overloaded):
+    /// it is not counted.
+    pub async fn release(&self, reserved: Reserved) -> Result<(), BackendError> {
+        for (key, policy) in reserved.keys.all() {
+            self.uncount(key, policy).await?;
+        }
+        Ok(())
+    }
+
+    /// Takes one attempt back: one failure fewer, and the delay no longer
+    /// than that count earns from now (none within the free allowance).
+    async fn uncount(&self, key: &str, policy: &ThrottlePolicy) -> Result<(), BackendError> {
+        let now = now_millis();
+        let fewer = Expr::col(row::Column::Failures).sub(1);
+        let until = blocked_until_expr(policy, fewer.clone(), now, Expr::value(0i64));
+        row::Entity::update_many()
+            .col_expr(row::Column::Failures, fewer)
+            .col_expr(
+                row::Column::BlockedUntil,
+                Expr::case(Expr::col(row::Column::BlockedUntil).lt(until.clone()), Expr::col(row::Column::BlockedUntil))
+                    .finally(until)
+                    .into(),
+            )
+            .filter(row::Column::Key.eq(key))
+            .filter(row::Column::Failures.gt(0))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     error::BackendError,
     http::client_ip::ClientIp,
     session::{SessionGate, SessionState, Stage, unavailable},
-    sign_in::throttle::{AttemptKeys, SignInThrottle},
+    sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
 };
 
 pub struct StepUpService {
@@ -72,15 +72,23 @@ impl StepUpPort for StepUpService {
         let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
         let client = self.client_ip.of(request);
         let keys = AttemptKeys::new(&person.login, client);
-        let wait = self.throttle.wait_ms(&keys).await.map_err(|e| fail("reading the throttle", e))?;
-        if wait > 0 {
-            tracing::warn!(person_id = person.id, wait_ms = wait, "code entry throttled");
-            return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait as u64).div_ceil(1000) }));
-        }
-        let outcome = self.codes.check(person.id, CodePurpose::SignIn, &code).await.map_err(|e| fail("checking the code", e))?;
+        let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
+            Admission::Granted(reserved) => reserved,
+            Admission::Wait { wait_ms } => {
+                tracing::warn!(person_id = person.id, wait_ms, "code entry throttled");
+                return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) }));
+            }
+        };
+        let outcome = match self.codes.check(person.id, CodePurpose::SignIn, &code).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
+                return Err(fail("checking the code", e));
+            }
+        };
         match outcome {
             CheckOutcome::Accepted => {
-                self.throttle.record_success(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                self.throttle.succeeded(reserved).await.map_err(|e| fail("updating the throttle", e))?;
                 let state = if session.password_upgrade_due {
                     SessionState::at(Stage::PasswordChangeRequired)
                 } else {
@@ -97,15 +105,18 @@ impl StepUpPort for StepUpService {
                 Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
             }
             CheckOutcome::Wrong { tries_left } => {
-                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                self.throttle.failed(reserved);
                 tracing::info!(person_id = person.id, tries_left, "wrong verification code");
                 Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }))
             }
             CheckOutcome::Exhausted => {
-                self.throttle.record_failure(&keys).await.map_err(|e| fail("updating the throttle", e))?;
+                self.throttle.failed(reserved);
                 Err(CodeRefusal::Problem(CodeProblem::Exhausted))
             }
-            CheckOutcome::Expired | CheckOutcome::NoCode => Err(CodeRefusal::Problem(CodeProblem::Expired)),
+            CheckOutcome::Expired | CheckOutcome::NoCode => {
+                self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
+                Err(CodeRefusal::Problem(CodeProblem::Expired))
+            }
         }
     }
 

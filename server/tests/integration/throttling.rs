@@ -58,3 +58,45 @@ async fn failures_on_one_instance_count_on_another() {
     assert_eq!(kind(&a.sign_in("jkowalski", JAN.password).await), "Throttled");
     assert_eq!(kind(&b.sign_in("jkowalski", JAN.password).await), "Throttled");
 }
+
+/// 20 wrong passwords for one login at once, half through each of two
+/// instances sharing the database: the attempt is reserved before the
+/// password is checked, so at most the free allowance (5) plus one are
+/// checked and every other one is refused as throttled.
+async fn a_burst_gets_at_most_the_free_allowance_plus_one_checks(backend: Backend) {
+    let Some(url) = fresh_database(backend).await else { return };
+    let a = TestApp::spawn_with(test_settings(&url, false)).await;
+    let b = TestApp::spawn_with(test_settings(&url, false)).await;
+    let guesses = (0..20).map(|i| {
+        let app = if i % 2 == 0 { &a } else { &b };
+        async move {
+            app.client
+                .post(app.url("/api/zaloguj"))
+                .header("accept", "application/json")
+                .form(&[("login", "jkowalski"), ("password", &format!("zle-haslo-{i:05}"))])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == reqwest::StatusCode::UNAUTHORIZED).count();
+    let throttled = statuses.iter().filter(|s| **s == reqwest::StatusCode::TOO_MANY_REQUESTS).count();
+    eprintln!("burst of 20 on {backend:?}: {checked} checked, {throttled} throttled");
+    assert_eq!(checked + throttled, 20, "{statuses:?}");
+    assert!((1..=6).contains(&checked), "{checked} passwords checked: {statuses:?}");
+    // And the right password waits too.
+    assert_eq!(a.sign_in("jkowalski", JAN.password).await.status(), reqwest::StatusCode::FOUND);
+    assert_eq!(kind(&b.sign_in("jkowalski", JAN.password).await), "Throttled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_parallel_guesses_is_throttled_on_sqlite() {
+    a_burst_gets_at_most_the_free_allowance_plus_one_checks(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_parallel_guesses_is_throttled_on_postgres() {
+    a_burst_gets_at_most_the_free_allowance_plus_one_checks(Backend::Postgres).await;
+}
