@@ -78,13 +78,17 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 16 } else { 64 };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut settings = Settings::load_from(&root.join("Leptos.toml")).expect("Leptos.toml");
+    // The shipped file with dev mode on (its transports are the dev inbox),
+    // then production's settings where they matter.
+    let shipped = std::fs::read_to_string(root.join("Leptos.toml")).expect("Leptos.toml");
+    let mut settings = Settings::from_toml(&shipped.replace("dev_mode = false", "dev_mode = true"), "Leptos.toml").expect("Leptos.toml");
     let db_file = std::env::temp_dir().join(format!("ezus-bench-{}.sqlite", std::process::id()));
     settings.database.url = format!("sqlite://{}?mode=rwc", db_file.display());
     settings.site.dev_mode = false;
     // Each simulated client comes from its own address, so the per-address
     // throttle (a defence, not the subject here) never steps in.
-    settings.http.client_ip_header = "x-bench-client".into();
+    // (The benchmark's loopback is its trusted proxy.)
+    settings.http.trusted_proxies = Some(vec!["127.0.0.0/8".into()]);
     let leptos = settings.leptos.as_mut().unwrap();
     leptos.site_addr = "127.0.0.1:0".parse().unwrap();
 
@@ -156,7 +160,7 @@ async fn main() {
                 let login = login.map(str::to_owned).unwrap_or_else(|| format!("bench{n}"));
                 let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
                 let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
-                    .header("x-bench-client", client_ip)
+                    .header("x-forwarded-for", client_ip)
                     .form(&[("login", login.as_str()), ("password", password)]).send().await.unwrap();
                 assert_eq!(r.status(), 302);
             }
@@ -183,7 +187,7 @@ async fn main() {
                     let n = rand_suffix();
                     let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
                     let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
-                        .header("x-bench-client", client_ip)
+                        .header("x-forwarded-for", client_ip)
                         .form(&[("login", login.as_str()), ("password", "Dowolne-Haslo-123")]).send().await.unwrap();
                     assert_eq!(r.status(), 302);
                 }

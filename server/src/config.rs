@@ -52,11 +52,19 @@ pub struct SessionSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct HttpSettings {
     pub request_timeout_secs: u64,
-    /// Behind a reverse proxy: the header in which it passes the client's
-    /// address (e.g. `x-forwarded-for`; its last entry is used). Empty: the
-    /// connection's peer address.
+    /// The reverse proxies in front of the portal (CIDRs or addresses),
+    /// whose `Forwarded` / `X-Forwarded-For` entries are believed. `[]`
+    /// says there are none. Absent: no statement, which is refused outside
+    /// dev mode when the server listens beyond loopback.
     #[serde(default)]
-    pub client_ip_header: String,
+    pub trusted_proxies: Option<Vec<String>>,
+}
+
+impl HttpSettings {
+    /// The trusted proxies, parsed (checked at load).
+    pub fn trusted_proxies(&self) -> Vec<ipnet::IpNet> {
+        crate::http::client_ip::parse_trusted(self.trusted_proxies.as_deref().unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// Where e-mails and SMS go (see `crate::notifications`).
@@ -216,7 +224,9 @@ impl Settings {
                 config::Environment::with_prefix("EZUS")
                     .prefix_separator("_")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("http.trusted_proxies"),
             )
             .build()
             .map_err(|e| ConfigError(format!("{origin}: {e}")))?;
@@ -228,6 +238,7 @@ impl Settings {
             leptos::config::get_config_from_str(text)
                 .map_err(|e| ConfigError::key("package.metadata.leptos", e))?,
         );
+        settings.validate_deployment()?;
         Ok(settings)
     }
 
@@ -260,15 +271,45 @@ impl Settings {
                 "must not be shorter than session.idle_timeout_secs",
             ));
         }
-        if !self.http.client_ip_header.is_empty()
-            && http::HeaderName::from_bytes(self.http.client_ip_header.as_bytes()).is_err()
-        {
-            return Err(ConfigError::key("http.client_ip_header", "is not a valid header name"));
+        if let Some(proxies) = &self.http.trusted_proxies {
+            crate::http::client_ip::parse_trusted(proxies).map_err(|e| ConfigError::key("http.trusted_proxies", e))?;
         }
         if self.http.request_timeout_secs == 0 {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));
         }
         self.notifications.validate(self.site.dev_mode)?;
+        Ok(())
+    }
+
+    /// Where the server listens decides what else must be said: dev mode
+    /// (demo people with published passwords, an inbox of live codes,
+    /// cookies without `Secure`) only on loopback and never with real
+    /// transports; beyond loopback, a statement about reverse proxies.
+    fn validate_deployment(&self) -> Result<(), ConfigError> {
+        let addr = self.leptos_options().site_addr;
+        let notifications = &self.notifications;
+        if self.site.dev_mode {
+            if !addr.ip().is_loopback() {
+                return Err(ConfigError::key(
+                    "site.dev_mode",
+                    format!("dev mode listens only on loopback (127.0.0.1 or ::1), not on {addr}"),
+                ));
+            }
+            if notifications.email_transport == EmailTransport::Smtp || notifications.sms_transport == SmsTransport::Http {
+                return Err(ConfigError::key(
+                    "site.dev_mode",
+                    "dev mode sends nothing: use email_transport and sms_transport = \"dev_inbox\", or turn dev mode off",
+                ));
+            }
+        } else if !addr.ip().is_loopback() && self.http.trusted_proxies.is_none() {
+            return Err(ConfigError::key(
+                "http.trusted_proxies",
+                format!(
+                    "required when listening on {addr}: list the reverse proxies (e.g. [\"10.0.0.0/8\"]), \
+                     or write trusted_proxies = [] if clients connect directly"
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -279,9 +320,59 @@ mod tests {
 
     const SHIPPED: &str = include_str!("../../Leptos.toml");
 
+    /// The shipped file as ./scripts/serve runs it (EZUS_SITE__DEV_MODE=true).
+    fn dev() -> String {
+        SHIPPED.replace("dev_mode = false", "dev_mode = true")
+    }
+
+    /// A production file: real transports, dev mode off.
+    fn production() -> String {
+        SHIPPED
+            .replace("email_transport = \"dev_inbox\"", "email_transport = \"smtp\"")
+            .replace("smtp_host = \"\"", "smtp_host = \"mail.zus.pl\"")
+            .replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"")
+            .replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"")
+            .replace("sms_gateway_token = \"\"", "sms_gateway_token = \"t0ken\"")
+    }
+
     #[test]
-    fn the_shipped_file_is_valid() {
-        let s = Settings::from_toml(SHIPPED, "Leptos.toml").unwrap();
+    fn the_shipped_file_is_not_in_dev_mode_and_asks_for_real_transports() {
+        assert!(SHIPPED.contains("\ndev_mode = false\n"));
+        let e = Settings::from_toml(SHIPPED, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("notifications.email_transport") && e.contains("dev mode"), "{e}");
+        let s = Settings::from_toml(&production(), "Leptos.toml").unwrap();
+        assert!(!s.site.dev_mode);
+    }
+
+    #[test]
+    fn dev_mode_only_on_loopback_and_never_with_real_transports() {
+        let on_all = |text: &str| text.replace("site-addr = \"127.0.0.1:3000\"", "site-addr = \"0.0.0.0:3000\"");
+        let e = Settings::from_toml(&on_all(&dev()), "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("site.dev_mode") && e.contains("loopback"), "{e}");
+        let v6 = dev().replace("site-addr = \"127.0.0.1:3000\"", "site-addr = \"[::1]:3000\"");
+        assert!(Settings::from_toml(&v6, "Leptos.toml").is_ok());
+        let real = production().replace("dev_mode = false", "dev_mode = true");
+        let e = Settings::from_toml(&real, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("site.dev_mode") && e.contains("dev_inbox"), "{e}");
+    }
+
+    #[test]
+    fn beyond_loopback_production_must_say_which_proxies_to_trust() {
+        let exposed = production().replace("site-addr = \"127.0.0.1:3000\"", "site-addr = \"0.0.0.0:8080\"");
+        let e = Settings::from_toml(&exposed, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("http.trusted_proxies") && e.contains("0.0.0.0:8080"), "{e}");
+        let none = exposed.replace("# trusted_proxies = [\"10.0.0.0/8\"]", "trusted_proxies = []");
+        assert!(Settings::from_toml(&none, "Leptos.toml").unwrap().http.trusted_proxies().is_empty());
+        let some = exposed.replace("# trusted_proxies = [\"10.0.0.0/8\"]", "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.1\"]");
+        assert_eq!(Settings::from_toml(&some, "Leptos.toml").unwrap().http.trusted_proxies().len(), 2);
+        let bad = exposed.replace("# trusted_proxies = [\"10.0.0.0/8\"]", "trusted_proxies = [\"10.0.0.0/33\"]");
+        let e = Settings::from_toml(&bad, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("http.trusted_proxies") && e.contains("10.0.0.0/33"), "{e}");
+    }
+
+    #[test]
+    fn the_dev_file_is_valid() {
+        let s = Settings::from_toml(&dev(), "Leptos.toml").unwrap();
         assert!(s.database.url.starts_with("sqlite:"));
         assert_eq!(s.argon2.memory_kib, 19456);
         assert_eq!(s.session.idle_timeout_secs, 900);
@@ -306,7 +397,7 @@ mod tests {
 
     #[test]
     fn dev_inbox_transports_are_refused_outside_dev_mode() {
-        let production = SHIPPED.replace("dev_mode = true", "dev_mode = false");
+        let production = SHIPPED.to_owned();
         let e = Settings::from_toml(&production, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("notifications.email_transport") && e.contains("dev mode"), "{e}");
 
@@ -347,7 +438,7 @@ mod tests {
         let e = Settings::from_toml(&user_only, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("notifications.smtp_password"), "{e}");
 
-        let http = SHIPPED.replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"");
+        let http = dev().replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"");
         let e = Settings::from_toml(&http, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("notifications.sms_gateway_url"), "{e}");
         let with_url = http.replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"");
@@ -358,7 +449,7 @@ mod tests {
         let e = Settings::from_toml(&unknown, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("sms_transport"), "{e}");
 
-        let never = SHIPPED.replace("poll_interval_ms = 1000", "poll_interval_ms = 0");
+        let never = dev().replace("poll_interval_ms = 1000", "poll_interval_ms = 0");
         let e = Settings::from_toml(&never, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("notifications.poll_interval_ms"), "{e}");
     }

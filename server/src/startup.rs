@@ -59,10 +59,8 @@ impl Application {
         let deliveries = DeliveryWorker::from_settings(db.clone(), &settings.notifications)?;
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
-        let client_ip_header = (!settings.http.client_ip_header.is_empty())
-            .then(|| http::HeaderName::from_bytes(settings.http.client_ip_header.as_bytes()).ok())
-            .flatten();
-        let services = Services::new(&db, &hasher, &gate, &ClientIp::new(client_ip_header), settings.site.dev_mode);
+        let client_ip = ClientIp::new(settings.http.trusted_proxies());
+        let services = Services::new(&db, &hasher, &gate, &client_ip, settings.site.dev_mode);
         let router = router(&settings, services, gate, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;

@@ -68,7 +68,7 @@ impl AttemptKeys {
             Ok(login) => login.as_str().to_owned(),
             Err(_) => typed_login.trim().to_lowercase().chars().take(64).collect(),
         };
-        AttemptKeys { account: format!("account:{login}"), client: client.map(|ip| format!("client:{ip}")) }
+        AttemptKeys { account: format!("account:{login}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
     }
 
     fn all(&self) -> impl Iterator<Item = (&str, &ThrottlePolicy)> {
@@ -107,6 +107,15 @@ fn blocked_until_expr(policy: &ThrottlePolicy, count: Expr, now: i64, free: Expr
         n += 1;
     }
     case.finally(now + policy.max_delay_ms).into()
+}
+
+/// An IPv4 address counts alone; an IPv6 address by its /64, the block one
+/// subscriber usually holds (and can hop around in at will).
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("{}/64", std::net::Ipv6Addr::from(u128::from(v6) & !(u128::from(u64::MAX)))),
+    }
 }
 
 #[derive(Clone)]
@@ -237,5 +246,14 @@ mod tests {
         assert_eq!(b.account, "account:jan kowalski!");
         assert_eq!(b.client, None);
         assert_eq!(AttemptKeys::new(&"x".repeat(500), None).account.len(), "account:".len() + 64);
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_block() {
+        let key = |ip: &str| AttemptKeys::new("jan", Some(ip.parse().unwrap())).client.unwrap();
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "client:2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:ffff:ffff:ffff"), key("2001:db8:1:2::1"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:192.0.2.1"), "client:192.0.2.1");
     }
 }

@@ -100,3 +100,39 @@ async fn a_burst_of_parallel_guesses_is_throttled_on_sqlite() {
 async fn a_burst_of_parallel_guesses_is_throttled_on_postgres() {
     a_burst_gets_at_most_the_free_allowance_plus_one_checks(Backend::Postgres).await;
 }
+
+/// Behind a trusted proxy (here: loopback), each client counts under the
+/// address the proxy appended — the right-most untrusted one — so a
+/// client cannot escape its count by writing addresses of its own, and one
+/// sprayer does not throttle everyone else behind the same proxy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_client_counts_under_its_own_address() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&url, false);
+    settings.http.trusted_proxies = Some(vec!["127.0.0.0/8".into()]);
+    let app = TestApp::spawn_with(settings).await;
+    let attempt = |forwarded: String, login: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/zaloguj"))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", forwarded)
+                .form(&[("login", login.as_str()), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // The sprayer forges a new left part each time; the proxy appends its real address.
+    for n in 0..31 {
+        let status = attempt(format!("10.9.{n}.1, 198.51.100.7"), format!("ofiara{n}"), "Haslo12345678").await;
+        assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let sprayer = attempt("203.0.113.1, 198.51.100.7".into(), "jkowalski".into(), "Kowalski-Haslo-2024").await;
+    assert_eq!(sprayer, reqwest::StatusCode::TOO_MANY_REQUESTS, "still counted under 198.51.100.7");
+    // Someone else behind the same proxy signs in normally.
+    let other = attempt("192.0.2.44".into(), "jkowalski".into(), "Kowalski-Haslo-2024").await;
+    assert_eq!(other, reqwest::StatusCode::OK);
+}
