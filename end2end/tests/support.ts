@@ -66,6 +66,15 @@ export async function expectNoAxeViolations(page: Page, label = page.url()): Pro
   expect(report, `axe violations on ${label}`).toEqual([]);
 }
 
+/**
+ * The portal's origin, which every POST must name (the server refuses
+ * cross-site requests); the browser adds it to its own form posts, but
+ * Playwright's request API does not.
+ */
+export function siteOrigin(page: Page): string {
+  return new URL(test.info().project.use.baseURL ?? page.url()).origin;
+}
+
 /** Fills the sign-in form on /logowanie and submits it with the button. */
 export async function signIn(page: Page, login: string, password: string): Promise<void> {
   await gotoReady(page, '/logowanie');
@@ -80,7 +89,7 @@ export async function signIn(page: Page, login: string, password: string): Promi
  */
 export async function latestCode(page: Page, recipient?: string): Promise<string> {
   const response = await page.request.post('/api/dev-skrzynka', {
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', Origin: siteOrigin(page) },
     form: {},
   });
   expect(response.status(), 'the dev inbox answers').toBe(200);

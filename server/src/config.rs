@@ -25,6 +25,11 @@ pub struct Settings {
 pub struct SiteSettings {
     /// Development mode: demo data, plain-http cookies, no HSTS.
     pub dev_mode: bool,
+    /// The portal's origin as browsers see it (`https://ezus.zus.pl`), which
+    /// every state-changing request must come from. Empty: the origin of the
+    /// `Host` the browser asked for.
+    #[serde(default)]
+    pub public_origin: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,6 +275,13 @@ impl Settings {
                 "session.absolute_timeout_secs",
                 "must not be shorter than session.idle_timeout_secs",
             ));
+        }
+        let origin = self.site.public_origin.trim();
+        if !origin.is_empty()
+            && (!(origin.starts_with("https://") || origin.starts_with("http://"))
+                || reqwest::Url::parse(origin).map_or(true, |u| u.path() != "/" || u.query().is_some()))
+        {
+            return Err(ConfigError::key("site.public_origin", "must be a bare origin such as \"https://ezus.zus.pl\""));
         }
         if let Some(proxies) = &self.http.trusted_proxies {
             crate::http::client_ip::parse_trusted(proxies).map_err(|e| ConfigError::key("http.trusted_proxies", e))?;

@@ -16,7 +16,7 @@ use crate::{
     config::Settings,
     db, demo_data,
     error::BackendError,
-    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, error_pages, flow_guard, health, security_headers},
+    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, health, security_headers},
     passwords::hasher::{HashError, PasswordHasher},
     notifications::{DeliveryWorker, TransportError},
     services::Services,
@@ -103,6 +103,7 @@ fn router(settings: &Settings, services: Services, gate: SessionGate, db: Databa
     let context = move || services.provide();
     let headers = security_headers::SecurityHeaders { hsts: !settings.site.dev_mode };
     let dev_mode = settings.site.dev_mode;
+    let same_origin = csrf::SameOrigin::new(&settings.site.public_origin);
     let timeout = Duration::from_secs(settings.http.request_timeout_secs);
 
     Router::new()
@@ -117,6 +118,7 @@ fn router(settings: &Settings, services: Services, gate: SessionGate, db: Databa
         // Innermost first: each layer wraps all above it.
         .layer(middleware::from_fn_with_state(gate, flow_guard::guard))
         .layer(middleware::from_fn(move |request, next| error_pages::hide_dev_pages(dev_mode, request, next)))
+        .layer(middleware::from_fn(move |request, next| csrf::guard(same_origin.clone(), request, next)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, timeout))

@@ -15,3 +15,40 @@ pub fn init(dev_mode: bool) {
     // Tests start many servers in one process: the first one installs it.
     let _ = result;
 }
+
+/// The most of a user-supplied string that reaches a log line.
+pub const LOGGED_CHARS: usize = 64;
+
+/// A user-supplied string (a login, an account or role value, a header) as
+/// it may appear in a log line: at most [`LOGGED_CHARS`] characters, with
+/// control characters escaped, so it can neither forge lines nor flood them.
+pub fn sanitised(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == LOGGED_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_strings_are_truncated_and_cannot_forge_lines() {
+        assert_eq!(sanitised("jkowalski"), "jkowalski");
+        assert_eq!(sanitised("a\nINFO forged line\r\u{1b}[31m"), "a\\nINFO forged line\\r\\u{1b}[31m");
+        let long = sanitised(&"x".repeat(10_000));
+        assert_eq!(long.chars().count(), LOGGED_CHARS + 1);
+        assert!(long.ends_with('…'));
+        assert_eq!(sanitised("Zażółć"), "Zażółć");
+    }
+}

@@ -18,6 +18,7 @@ use crate::{
     domain::calendar::date_of,
     error::BackendError,
     session::{Gated, SessionGate, SessionState, Stage, unavailable},
+    telemetry::sanitised,
 };
 
 pub struct AccountsService {
@@ -83,7 +84,7 @@ impl AccountsPort for AccountsService {
             .await
             .map_err(|e| fail("listing accounts", e))?;
         if !options.iter().any(|o| o.reference() == wanted) {
-            tracing::warn!(person_id = session.person_id, account = %account, "account not on offer was chosen");
+            tracing::warn!(person_id = session.person_id, account = %sanitised(&account), "account not on offer was chosen");
             return Err(ChoiceRefusal::NotOffered);
         }
         let state = state_for_account(&self.db, session.person_id, wanted).await.map_err(|e| fail("listing roles", e))?;
@@ -120,7 +121,7 @@ impl AccountsPort for AccountsService {
         let fail = |what: &str, e: BackendError| ChoiceRefusal::Session(unavailable(what, e));
         let roles = available_roles(&self.db, session.person_id).await.map_err(|e| fail("listing roles", e))?;
         if !roles.contains(&wanted) {
-            tracing::warn!(person_id = session.person_id, role = %role, "role not on offer was chosen");
+            tracing::warn!(person_id = session.person_id, role = %sanitised(&role), "role not on offer was chosen");
             return Err(ChoiceRefusal::NotOffered);
         }
         let state = SessionState { stage: Stage::InPortal, account: Some(AccountRef::Individual), role: Some(wanted) };

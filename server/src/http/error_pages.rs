@@ -35,6 +35,12 @@ fn page_for(status: StatusCode) -> Option<String> {
             "Nie znaleziono strony",
             "Strona o tym adresie nie istnieje. Jeśli adres został wpisany ręcznie, sprawdź, czy nie ma w nim błędu.",
         ),
+        StatusCode::FORBIDDEN => (
+            "Nie przyjęliśmy formularza",
+            "Ten formularz nie został wysłany ze strony eZUS, dlatego go nie przyjęliśmy – to chroni Cię przed \
+             stronami, które próbują działać w eZUS w Twoim imieniu. Wpisz adres eZUS samodzielnie albo użyj \
+             zakładki i spróbuj ponownie.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "Przesłane dane są zbyt duże",
             "Formularz zawierał więcej danych, niż eZUS przyjmuje. Wróć do poprzedniej strony i spróbuj ponownie.",

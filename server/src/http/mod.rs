@@ -1,6 +1,7 @@
 //! The HTTP layer: middleware and the small routes outside Leptos.
 
 pub mod client_ip;
+pub mod csrf;
 pub mod error_pages;
 pub mod flow_guard;
 pub mod health;

@@ -14,6 +14,7 @@ use crate::{
     passwords::hasher::PasswordHasher,
     session::{SessionGate, SessionState, Stage, unavailable},
     step_up::{self, codes::VerificationCodes},
+    telemetry::sanitised,
 };
 
 pub struct SignInService {
@@ -45,7 +46,7 @@ impl SignInPort for SignInService {
         let reserved = match self.throttle.reserve(&keys).await {
             Ok(Admission::Granted(reserved)) => reserved,
             Ok(Admission::Wait { wait_ms }) => {
-                tracing::warn!(client = ?client, wait_ms, "sign-in throttled");
+                tracing::warn!(client = ?client, login = %sanitised(&login), wait_ms, "sign-in throttled");
                 return Err(SignInRefusal::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) });
             }
             Err(e) => {
@@ -89,7 +90,7 @@ impl SignInPort for SignInService {
                 }
             }
             Ok(CredentialCheck::Rejected) => {
-                tracing::info!(client = ?client, "sign-in refused: wrong login or password");
+                tracing::info!(client = ?client, login = %sanitised(&login), "sign-in refused: wrong login or password");
                 Err(SignInRefusal::InvalidCredentials)
             }
             Err(e) => {

@@ -2,6 +2,7 @@
 
 use reqwest::{StatusCode, header};
 
+use crate::on_both_databases;
 use crate::support::*;
 
 async fn sqlite_app(dev_mode: bool) -> TestApp {
@@ -90,4 +91,42 @@ async fn health_and_readiness() {
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(ready.text().await.unwrap(), "ready");
+}
+
+on_both_databases! {
+    requests_from_other_sites_change_nothing(app) {
+        // A page elsewhere posts the sign-in form (login CSRF) as a browser would.
+        let forged = app.client.post(app.url("/api/zaloguj"))
+            .header("origin", "https://evil.example")
+            .header("accept", "text/html")
+            .form(&[("login", "jkowalski"), ("password", JAN.password)])
+            .send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        assert!(set_cookie_header(&forged, app.cookie_name).is_none(), "no session for the forger");
+        let page = forged.text().await.unwrap();
+        assert!(page.contains("<h1>Nie przyjęliśmy formularza</h1>") && page.contains("lang=\"pl\""), "{page}");
+
+        // A signed-in victim: a foreign page's script call to sign out, and a
+        // call with neither Origin nor Sec-Fetch-Site, change nothing.
+        let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let cookie = format!("{}={token}", app.cookie_name);
+        let bare_client = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let foreign = app.client.post(app.url("/api/wyloguj"))
+            .header("origin", "https://evil.example").header("cookie", &cookie).header("accept", "application/json")
+            .send().await.unwrap();
+        assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+        let bare = bare_client().post(app.url("/api/wyloguj")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(bare.status(), StatusCode::FORBIDDEN, "neither Origin nor Sec-Fetch-Site");
+        let cross_site = bare_client().post(app.url("/api/wyloguj")).header("cookie", &cookie)
+            .header("sec-fetch-site", "cross-site").send().await.unwrap();
+        assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+        // Still signed in: nothing happened.
+        assert_eq!(app.get("/portal", Some(&token)).await.status(), StatusCode::OK);
+        // The same request from the portal's own page works.
+        let own = bare_client().post(app.url("/api/wyloguj")).header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin").header("referer", app.url("/portal")).header("accept", "text/html")
+            .send().await.unwrap();
+        assert_eq!(location(&own).as_deref(), Some("/wylogowano"));
+        assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
+    }
 }

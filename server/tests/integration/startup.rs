@@ -9,10 +9,50 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::*;
 
+/// The server binary with the shipped Leptos.toml, in dev mode as
+/// ./scripts/serve runs it.
 fn server() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).env("EZUS_SITE__DEV_MODE", "true");
     command
+}
+
+fn refusal(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn dev_mode_cannot_be_had_by_accident() {
+    // As shipped (dev mode off), the dev inbox transports are refused.
+    let shipped = refusal(server().env_remove("EZUS_SITE__DEV_MODE"));
+    assert!(shipped.contains("notifications.email_transport") && shipped.contains("dev mode"), "{shipped}");
+    // Dev mode listening beyond loopback is refused.
+    let exposed = refusal(server().env("LEPTOS_SITE_ADDR", "0.0.0.0:0"));
+    assert!(exposed.contains("site.dev_mode") && exposed.contains("loopback"), "{exposed}");
+    // Dev mode with a real transport is refused.
+    let real = refusal(
+        server()
+            .env("EZUS_NOTIFICATIONS__SMS_TRANSPORT", "http")
+            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_URL", "https://sms.zus.pl/send")
+            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_TOKEN", "t0ken"),
+    );
+    assert!(real.contains("site.dev_mode") && real.contains("dev_inbox"), "{real}");
+    // Production beyond loopback must say which proxies to trust.
+    let production = refusal(
+        server()
+            .env("EZUS_SITE__DEV_MODE", "false")
+            .env("LEPTOS_SITE_ADDR", "0.0.0.0:0")
+            .env("EZUS_NOTIFICATIONS__EMAIL_TRANSPORT", "smtp")
+            .env("EZUS_NOTIFICATIONS__SMTP_HOST", "mail.zus.pl")
+            .env("EZUS_NOTIFICATIONS__SMS_TRANSPORT", "http")
+            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_URL", "https://sms.zus.pl/send")
+            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_TOKEN", "t0ken"),
+    );
+    assert!(production.contains("http.trusted_proxies"), "{production}");
 }
 
 #[test]

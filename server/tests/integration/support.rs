@@ -107,8 +107,12 @@ impl TestApp {
         tokio::spawn(application.run_until_stopped());
         let db = Database::connect(&database_url).await.unwrap();
         demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
+        // As a browser on the portal's own pages: every request says so.
+        let mut same_origin = header::HeaderMap::new();
+        same_origin.insert(header::ORIGIN, address.parse().unwrap());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .default_headers(same_origin)
             .build()
             .unwrap();
         TestApp {
