@@ -46,6 +46,10 @@ pub struct Argon2Settings {
     pub parallelism: u32,
     /// How many hashes may run at once (0: one per CPU core).
     pub max_concurrent: usize,
+    /// How many may run or wait at once (0: twice `max_concurrent`); past
+    /// it, a password check is refused at once with 503 and Retry-After.
+    #[serde(default)]
+    pub max_queued: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -22,6 +22,8 @@ pub enum SignInError {
     ProfileUnconfirmed { login: String },
     #[error("throttled for {retry_after_secs} s")]
     Throttled { login: String, retry_after_secs: u64 },
+    #[error("overloaded; retry after {retry_after_secs} s")]
+    Overloaded { login: String, retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable { login: String },
     #[error("request failed: {0}")]
@@ -31,6 +33,8 @@ pub enum SignInError {
 pub const MSG_INVALID: &str = "Nieprawidłowy login lub hasło.";
 pub const MSG_LOGIN_MISSING: &str = "Wpisz login.";
 pub const MSG_PASSWORD_MISSING: &str = "Wpisz hasło.";
+pub const MSG_OVERLOADED: &str =
+    "Serwis jest chwilowo przeciążony. Spróbuj zalogować się ponownie za kilka sekund.";
 pub const MSG_UNCONFIRMED: &str =
     "Twój profil w eZUS nie jest jeszcze potwierdzony, dlatego nie możesz się zalogować.";
 
@@ -41,6 +45,7 @@ impl SignInError {
             | SignInError::InvalidCredentials { login }
             | SignInError::ProfileUnconfirmed { login }
             | SignInError::Throttled { login, .. }
+            | SignInError::Overloaded { login, .. }
             | SignInError::Unavailable { login } => login.clone(),
             SignInError::Transport(_) => String::new(),
         }
@@ -53,7 +58,7 @@ impl SignInError {
             SignInError::InvalidCredentials { .. } => http::StatusCode::UNAUTHORIZED,
             SignInError::ProfileUnconfirmed { .. } => http::StatusCode::FORBIDDEN,
             SignInError::Throttled { .. } => http::StatusCode::TOO_MANY_REQUESTS,
-            SignInError::Unavailable { .. } | SignInError::Transport(_) => {
+            SignInError::Overloaded { .. } | SignInError::Unavailable { .. } | SignInError::Transport(_) => {
                 http::StatusCode::SERVICE_UNAVAILABLE
             }
         }
@@ -99,6 +104,7 @@ impl SignInError {
             SignInError::Throttled { retry_after_secs, .. } => {
                 items.push(FieldError::general(throttled_message(*retry_after_secs)))
             }
+            SignInError::Overloaded { .. } => items.push(FieldError::general(MSG_OVERLOADED)),
             SignInError::Unavailable { .. } => items.push(FieldError::general(errors::UNAVAILABLE)),
             SignInError::Transport(_) => items.push(FieldError::general(errors::TRANSPORT)),
             _ => {}
@@ -160,6 +166,10 @@ pub async fn sign_in(login: String, password: String) -> Result<(), SignInError>
         Err(SignInRefusal::Throttled { retry_after_secs }) => {
             ports::set_retry_after(retry_after_secs);
             Err(SignInError::Throttled { login: echoed, retry_after_secs })
+        }
+        Err(SignInRefusal::Overloaded { retry_after_secs }) => {
+            ports::set_retry_after(retry_after_secs);
+            Err(SignInError::Overloaded { login: echoed, retry_after_secs })
         }
         Err(SignInRefusal::Unavailable) => Err(SignInError::Unavailable { login: echoed }),
     };

@@ -20,6 +20,9 @@ pub enum SignInRefusal {
     /// Too many failed attempts for this login or from this address: the
     /// attempt was not checked. Try again after this many seconds.
     Throttled { retry_after_secs: u64 },
+    /// Too many password checks waiting already: refused at once, nothing
+    /// was checked or counted. Try again after this many seconds.
+    Overloaded { retry_after_secs: u64 },
     /// The back end could not do its work (the database is down…). Logged there.
     Unavailable,
 }

@@ -12,7 +12,7 @@ use argon2::{
     password_hash::SaltString,
 };
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::config::Argon2Settings;
 
@@ -24,6 +24,9 @@ pub enum HashError {
     Random(String),
     #[error("hashing pool: {0}")]
     Pool(String),
+    /// The queue in front of the pool is full: refused at once, not queued.
+    #[error("hashing queue full")]
+    Overloaded,
 }
 
 /// The outcome of checking a password against a stored hash.
@@ -41,6 +44,8 @@ pub struct PasswordHasher {
     params: Params,
     /// The only threads that ever hash.
     pool: Arc<rayon::ThreadPool>,
+    /// Admission to the pool: jobs running or waiting, at most this many.
+    admission: Arc<Semaphore>,
     /// Verified instead of a real hash when the login is unknown, so an
     /// unknown login takes as long as a wrong password.
     dummy_hash: Arc<str>,
@@ -61,19 +66,33 @@ impl PasswordHasher {
             .build()
             .map_err(|e| HashError::Pool(e.to_string()))?;
         let dummy_hash = hash_now(&argon2, "eZUS dummy password: never anybody's")?;
+        let admitted = match settings.max_queued {
+            0 => 2 * threads,
+            n => n,
+        };
         Ok(PasswordHasher {
             argon2,
             params,
             pool: Arc::new(pool),
+            admission: Arc::new(Semaphore::new(admitted)),
             dummy_hash: dummy_hash.into(),
         })
     }
 
-    /// Runs `work` on the hashing pool and waits for it without blocking the runtime.
+    /// Runs `work` on the hashing pool and waits for it without blocking the
+    /// runtime. Admission is bounded (`argon2.max_queued` jobs running or
+    /// waiting): past it the answer is [`HashError::Overloaded`] at once,
+    /// so a burst cannot queue minutes of work that every honest sign-in
+    /// would then wait behind. A job whose caller has gone (its request
+    /// timed out or was dropped) is skipped when its turn comes.
     async fn on_pool<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        let permit = Arc::clone(&self.admission).try_acquire_owned().map_err(|_| HashError::Overloaded)?;
         let (done, result) = oneshot::channel();
         self.pool.spawn(move || {
-            let _ = done.send(work());
+            let _admitted = permit;
+            if !done.is_closed() {
+                let _ = done.send(work());
+            }
         });
         result.await.map_err(|_| HashError::Pool("a hashing job was dropped".into()))
     }
@@ -126,7 +145,7 @@ mod tests {
     use super::*;
 
     fn cheap() -> Argon2Settings {
-        Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent: 2 }
+        Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent: 2, max_queued: 0 }
     }
 
     #[tokio::test]
@@ -157,7 +176,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashing_runs_only_on_the_pools_threads() {
-        let hasher = PasswordHasher::new(&Argon2Settings { max_concurrent: 2, ..cheap() }).unwrap();
+        let hasher = PasswordHasher::new(&Argon2Settings { max_concurrent: 2, max_queued: 12, ..cheap() }).unwrap();
         let names: Vec<String> = futures_util::future::join_all(
             (0..12).map(|_| hasher.on_pool(|| std::thread::current().name().unwrap_or("").to_owned())),
         )
@@ -168,6 +187,46 @@ mod tests {
         let distinct: std::collections::HashSet<&String> = names.iter().collect();
         assert!(distinct.iter().all(|n| n.starts_with("argon2-")), "{distinct:?}");
         assert!(distinct.len() <= 2, "{distinct:?}");
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_jobs_of_gone_callers_never_run() {
+        let hasher = PasswordHasher::new(&Argon2Settings { max_concurrent: 1, max_queued: 3, ..cheap() }).unwrap();
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let gate = Arc::new(std::sync::Mutex::new(gate));
+        // One job holds the only thread; two wait behind it: the queue is full.
+        let job = |hasher: &PasswordHasher| {
+            let (ran, gate) = (Arc::clone(&ran), Arc::clone(&gate));
+            let hasher = hasher.clone();
+            tokio::spawn(async move {
+                hasher
+                    .on_pool(move || {
+                        let _ = gate.lock().unwrap().recv();
+                        ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    })
+                    .await
+            })
+        };
+        let running = job(&hasher);
+        let waiting = [job(&hasher), job(&hasher)];
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let started = std::time::Instant::now();
+        assert!(matches!(hasher.on_pool(|| ()).await, Err(HashError::Overloaded)));
+        assert!(started.elapsed() < std::time::Duration::from_millis(50), "refused at once, not queued");
+        // Both waiting callers give up (their requests timed out).
+        for w in &waiting {
+            w.abort();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        for _ in 0..3 {
+            let _ = release.send(());
+        }
+        running.await.unwrap().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 1, "the abandoned jobs were skipped");
+        // Their places are free again.
+        assert!(hasher.on_pool(|| ()).await.is_ok());
     }
 
     #[tokio::test]

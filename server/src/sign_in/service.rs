@@ -10,12 +10,16 @@ use super::{
     throttle::{Admission, AttemptKeys, SignInThrottle},
 };
 use crate::{
+    error::BackendError,
     http::client_ip::ClientIp,
-    passwords::hasher::PasswordHasher,
+    passwords::hasher::{HashError, PasswordHasher},
     session::{SessionGate, SessionState, Stage, unavailable},
     step_up::{self, codes::VerificationCodes},
     telemetry::sanitised,
 };
+
+/// When an overloaded sign-in may be tried again.
+const OVERLOADED_RETRY_AFTER_SECS: u64 = 5;
 
 pub struct SignInService {
     db: DatabaseConnection,
@@ -92,6 +96,10 @@ impl SignInPort for SignInService {
             Ok(CredentialCheck::Rejected) => {
                 tracing::info!(client = ?client, login = %sanitised(&login), "sign-in refused: wrong login or password");
                 Err(SignInRefusal::InvalidCredentials)
+            }
+            Err(BackendError::Hash(HashError::Overloaded)) => {
+                tracing::warn!(client = ?client, "sign-in refused: hashing queue full");
+                Err(SignInRefusal::Overloaded { retry_after_secs: OVERLOADED_RETRY_AFTER_SECS })
             }
             Err(e) => {
                 tracing::error!(error = %e, "checking credentials failed");

@@ -136,3 +136,49 @@ async fn behind_a_trusted_proxy_each_client_counts_under_its_own_address() {
     let other = attempt("192.0.2.44".into(), "jkowalski".into(), "Kowalski-Haslo-2024").await;
     assert_eq!(other, reqwest::StatusCode::OK);
 }
+
+/// A burst beyond what the hashing pool admits is refused at once with 503
+/// and Retry-After, and the form keeps the login; refused attempts are not
+/// counted against anybody.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_beyond_the_hashing_queue_is_refused_at_once() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&url, false);
+    (settings.argon2.max_concurrent, settings.argon2.max_queued, settings.argon2.iterations) = (1, 2, 40);
+    let app = TestApp::spawn_with(settings).await;
+    let guesses = (0..12).map(|i| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/zaloguj"))
+                .header("accept", "application/json")
+                .form(&[("login", format!("ktos{i}").as_str()), ("password", "zle-haslo-12345")])
+                .send()
+                .await
+                .unwrap()
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let overloaded: Vec<_> = answers.iter().filter(|r| r.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE).collect();
+    let checked = answers.iter().filter(|r| r.status() == reqwest::StatusCode::UNAUTHORIZED).count();
+    eprintln!("burst of 12 against a queue of 2: {checked} checked, {} refused at once", overloaded.len());
+    assert!(!overloaded.is_empty() && checked >= 2, "{:?}", answers.iter().map(|r| r.status()).collect::<Vec<_>>());
+    assert_eq!(checked + overloaded.len(), 12);
+    for r in &overloaded {
+        assert_eq!(r.headers()["retry-after"], "5");
+    }
+    // Without JavaScript the form comes back with the message and the login.
+    let burst = (0..12).map(|i| {
+        let app = &app;
+        async move { (i, app.sign_in(&format!("osoba{i}"), "zle-haslo-12345").await) }
+    });
+    let answers = futures_util::future::join_all(burst).await;
+    let refused: Vec<_> = answers
+        .iter()
+        .filter_map(|(i, r)| redirected_error(r).filter(|e| e.get("Overloaded").is_some()).map(|e| (i, e)))
+        .collect();
+    assert!(!refused.is_empty(), "some form posts refused for overload");
+    for (i, error) in refused {
+        assert_eq!(error["Overloaded"]["login"], format!("osoba{i}"));
+    }
+}
