@@ -124,6 +124,8 @@ mod tests {
         // With the pool busy, the assessment waits: it does not run here.
         let assessing = tokio::time::timeout(Duration::from_millis(300), check.assess("rower deszcz latarnia 7", who())).await;
         assert!(assessing.is_err(), "the assessment ran on the runtime thread");
+        let checking = tokio::time::timeout(Duration::from_millis(300), check.check("rower deszcz latarnia 7", "rower deszcz latarnia 7", who())).await;
+        assert!(checking.is_err(), "the check before a change ran on the runtime thread");
         release.send(()).unwrap();
         busy.await.unwrap().unwrap();
         let done = check.assess("rower deszcz latarnia 7", who()).await.unwrap();
