@@ -17,9 +17,11 @@
 use std::time::{Duration, Instant};
 
 use ezus_server::{
-    config::Settings, demo_data, passwords::hasher::PasswordHasher, startup::Application,
+    config::Settings,
+    demo_data,
+    passwords::{hasher::PasswordHasher, normalise::NormalisedPassword},
+    startup::Application,
 };
-use secrecy::SecretString;
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -98,7 +100,7 @@ async fn main() {
 
     // argon2id alone.
     let hasher = PasswordHasher::new(&settings.argon2).unwrap();
-    let password = SecretString::from("Kowalski-Haslo-2024");
+    let password = NormalisedPassword::new("Kowalski-Haslo-2024");
     let t = Instant::now();
     for _ in 0..8 {
         hasher.hash(&password).await.unwrap();
@@ -122,7 +124,7 @@ async fn main() {
     // per-account throttle (a defence, not the subject) never steps in.
     {
         use sea_orm::{ActiveModelTrait, Set};
-        let hash = hasher.hash(&SecretString::from("Prawdziwe-Haslo-2024")).await.unwrap();
+        let hash = hasher.hash(&NormalisedPassword::new("Prawdziwe-Haslo-2024")).await.unwrap();
         for i in 0..rounds * 2 {
             ezus_server::db::entities::person::ActiveModel {
                 login: Set(format!("bench{i}")),

@@ -17,6 +17,8 @@ pub struct Settings {
     pub session: SessionSettings,
     pub http: HttpSettings,
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub breached_passwords: crate::passwords::settings::BreachedPasswordSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -294,6 +296,9 @@ impl Settings {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));
         }
         self.notifications.validate(self.site.dev_mode)?;
+        if let Some((key, problem)) = self.breached_passwords.problem() {
+            return Err(ConfigError::key(key, problem));
+        }
         Ok(())
     }
 
@@ -468,6 +473,18 @@ mod tests {
         let never = dev().replace("poll_interval_ms = 1000", "poll_interval_ms = 0");
         let e = Settings::from_toml(&never, "Leptos.toml").unwrap_err().to_string();
         assert!(e.contains("notifications.poll_interval_ms"), "{e}");
+    }
+
+    #[test]
+    fn the_breached_passwords_table_is_checked() {
+        let s = Settings::from_toml(&dev(), "Leptos.toml").unwrap();
+        assert_eq!(s.breached_passwords.range_api_url, "", "off unless configured");
+        let bad = dev().replace("range_api_url = \"\"", "range_api_url = \"ftp://x\"");
+        let e = Settings::from_toml(&bad, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("breached_passwords.range_api_url"), "{e}");
+        let bad = dev().replace("timeout_ms = 2000", "timeout_ms = 0");
+        let e = Settings::from_toml(&bad, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("breached_passwords.timeout_ms"), "{e}");
     }
 
     #[test]

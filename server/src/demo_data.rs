@@ -2,7 +2,6 @@
 //! there (by login) is left as they are, changed password included.
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use secrecy::SecretString;
 
 use crate::{
     db::{
@@ -11,7 +10,7 @@ use crate::{
     },
     domain::{Login, Nip, Pesel},
     error::BackendError,
-    passwords::hasher::PasswordHasher,
+    passwords::{hasher::PasswordHasher, normalise::NormalisedPassword},
 };
 
 pub struct DemoPerson {
@@ -78,7 +77,7 @@ pub async fn load(db: &DatabaseConnection, hasher: &PasswordHasher, people: &[De
         if exists {
             continue;
         }
-        let hash = hasher.hash(&SecretString::from(p.password)).await?;
+        let hash = hasher.hash(&NormalisedPassword::new(p.password)).await?;
         let now = now_millis();
         person::ActiveModel {
             login: Set(login.as_str().to_owned()),

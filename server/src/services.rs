@@ -12,7 +12,7 @@ use crate::{
     accounts::AccountsService,
     http::client_ip::ClientIp,
     notifications::DevInboxService,
-    passwords::hasher::PasswordHasher,
+    passwords::{check::NewPasswordCheck, hasher::PasswordHasher},
     password_change::PasswordChangeService,
     profile::ProfileService,
     session::SessionGate,
@@ -32,11 +32,24 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(db: &DatabaseConnection, hasher: &PasswordHasher, gate: &SessionGate, client_ip: &ClientIp, dev_mode: bool) -> Self {
+    pub fn new(
+        db: &DatabaseConnection,
+        hasher: &PasswordHasher,
+        new_passwords: &NewPasswordCheck,
+        gate: &SessionGate,
+        client_ip: &ClientIp,
+        dev_mode: bool,
+    ) -> Self {
         Services {
             sign_in: Arc::new(SignInService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
             step_up: Arc::new(StepUpService::new(db.clone(), gate.clone(), client_ip.clone())),
-            password_change: Arc::new(PasswordChangeService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
+            password_change: Arc::new(PasswordChangeService::new(
+                db.clone(),
+                hasher.clone(),
+                new_passwords.clone(),
+                gate.clone(),
+                client_ip.clone(),
+            )),
             accounts: Arc::new(AccountsService::new(db.clone(), gate.clone())),
             profile: Arc::new(ProfileService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
             dev_inbox: Arc::new(DevInboxService::new(db.clone(), dev_mode)),

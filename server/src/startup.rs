@@ -17,7 +17,10 @@ use crate::{
     db, demo_data,
     error::BackendError,
     http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, health, security_headers},
-    passwords::hasher::{HashError, PasswordHasher},
+    passwords::{
+        check::{CheckSetupError, NewPasswordCheck},
+        hasher::{HashError, PasswordHasher},
+    },
     notifications::{DeliveryWorker, TransportError},
     services::Services,
     session::{CookiePolicy, SessionGate, SessionStore},
@@ -29,6 +32,8 @@ pub enum StartupError {
     Database { url: String, source: sea_orm::DbErr },
     #[error("argon2 settings: {0}")]
     Hasher(#[from] HashError),
+    #[error("{0}")]
+    NewPasswords(#[from] CheckSetupError),
     #[error("loading the demo data: {0}")]
     DemoData(#[from] BackendError),
     #[error("notifications: {0}")]
@@ -51,6 +56,7 @@ impl Application {
             StartupError::Database { url: redact(&settings.database.url), source }
         })?;
         let hasher = PasswordHasher::new(&settings.argon2)?;
+        let new_passwords = NewPasswordCheck::new(&hasher, &settings.breached_passwords)?;
         if settings.site.dev_mode {
             let added = demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await?;
             demo_data::load_accounts(&db).await?;
@@ -60,7 +66,7 @@ impl Application {
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
         let client_ip = ClientIp::new(settings.http.trusted_proxies());
-        let services = Services::new(&db, &hasher, &gate, &client_ip, settings.site.dev_mode);
+        let services = Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, settings.site.dev_mode);
         let router = router(&settings, services, gate, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;

@@ -18,6 +18,8 @@ pub enum NewPasswordProblem {
     TooShort,
     TooLong,
     Common,
+    /// On a list of passwords leaked from other services.
+    Breached,
     ContainsLogin,
     ContainsPesel,
     ContainsName,
@@ -32,6 +34,7 @@ impl NewPasswordProblem {
             Self::TooShort => "Hasło musi mieć co najmniej 12 znaków.",
             Self::TooLong => "Hasło może mieć najwyżej 128 znaków.",
             Self::Common => "To hasło jest zbyt popularne i łatwe do odgadnięcia. Wybierz inne – na przykład kilka niepowiązanych słów.",
+            Self::Breached => "To hasło znalazło się w wyciekach danych z innych serwisów, więc przestępcy mogą je wypróbować. Wybierz inne – na przykład kilka niepowiązanych słów.",
             Self::ContainsLogin => "Hasło nie może zawierać Twojego loginu.",
             Self::ContainsPesel => "Hasło nie może zawierać Twojego numeru PESEL.",
             Self::ContainsName => "Hasło nie może zawierać Twojego imienia ani nazwiska.",

@@ -25,10 +25,11 @@ impl SubmittedPassword {
         self.0.expose_secret()
     }
 
-    /// A password shorter than today's minimum: it still verifies, but the
-    /// session may then do nothing but change it.
+    /// A password shorter than today's minimum (counted in NFKC, like a new
+    /// one): it still verifies, but the session may then do nothing but
+    /// change it.
     pub fn is_legacy(&self) -> bool {
-        self.expose().chars().count() < PASSWORD_MIN_CHARS
+        crate::passwords::normalise::normalise(self.expose()).chars().count() < PASSWORD_MIN_CHARS
     }
 }
 
@@ -49,6 +50,8 @@ mod tests {
         // 11 characters, 22 bytes: still legacy.
         assert!(SubmittedPassword::parse("ąęółśżźćńąę".into()).unwrap().is_legacy());
         assert!(!SubmittedPassword::parse("Kowalski-Haslo-2024".into()).unwrap().is_legacy());
+        // 11 characters typed decomposed (16 code points): still legacy.
+        assert!(SubmittedPassword::parse("Z\u{307}o\u{301}ł\u{301}c\u{301}-z\u{307}aba".into()).unwrap().is_legacy());
     }
 
     #[test]

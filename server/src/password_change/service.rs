@@ -7,7 +7,6 @@ use app::{
 use async_trait::async_trait;
 use http::request::Parts;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
-use secrecy::SecretString;
 
 use super::password_changed_notice;
 use crate::{
@@ -19,51 +18,65 @@ use crate::{
     error::BackendError,
     http::client_ip::ClientIp,
     notifications,
-    passwords::{
-        hasher::PasswordHasher,
-        policy::{self, PersonalData},
-    },
+    passwords::{check::NewPasswordCheck, hasher::PasswordHasher, policy::PersonalData},
     session::{SessionGate, Stage, unavailable},
 };
 
 pub struct PasswordChangeService {
     db: DatabaseConnection,
     hasher: PasswordHasher,
+    new_passwords: NewPasswordCheck,
     gate: SessionGate,
     client_ip: ClientIp,
 }
 
 impl PasswordChangeService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp) -> Self {
-        PasswordChangeService { db, hasher, gate, client_ip }
+    pub fn new(
+        db: DatabaseConnection,
+        hasher: PasswordHasher,
+        new_passwords: NewPasswordCheck,
+        gate: SessionGate,
+        client_ip: ClientIp,
+    ) -> Self {
+        PasswordChangeService { db, hasher, new_passwords, gate, client_ip }
     }
 }
 
-fn personal_data(person: &person::Model) -> PersonalData<'_> {
-    PersonalData { login: &person.login, pesel: &person.pesel, first_name: &person.first_name, last_name: &person.last_name }
+fn personal_data(person: &person::Model) -> PersonalData {
+    PersonalData {
+        login: person.login.clone(),
+        pesel: person.pesel.clone(),
+        first_name: person.first_name.clone(),
+        last_name: person.last_name.clone(),
+    }
 }
 
 #[async_trait]
 impl PasswordChangePort for PasswordChangeService {
     async fn assess_new_password(&self, request: &Parts, candidate: String) -> Result<PasswordAssessment, SessionRefusal> {
         let person = self.gate.at(request, Stage::PasswordChangeRequired).await?.person;
-        let who = personal_data(&person);
-        // Bounded work: a candidate over the maximum is "too long" without zxcvbn.
-        let problem = policy::first_problem(&candidate, &candidate, &who);
-        let strength = if problem == Some(NewPasswordProblem::TooLong) { 0 } else { policy::strength(&candidate, &who) };
-        Ok(PasswordAssessment { problem, strength })
+        // On the hashing pool; a candidate over the maximum is "too long" without zxcvbn.
+        self.new_passwords
+            .assess(&candidate, personal_data(&person))
+            .await
+            .map_err(|e| unavailable("assessing a password", e.into()))
     }
 
     async fn change_password(&self, request: &Parts, new_password: String, repeated: String) -> Result<SignedIn, PasswordChangeRefusal> {
         let gated = self.gate.at(request, Stage::PasswordChangeRequired).await.map_err(PasswordChangeRefusal::Session)?;
         let (session, person) = (gated.session, gated.person);
-        if let Some(problem) = policy::first_problem(&new_password, &repeated, &personal_data(&person)) {
-            return Err(PasswordChangeRefusal::Rejected(problem));
-        }
         let fail = |what: &str, e: BackendError| PasswordChangeRefusal::Session(unavailable(what, e));
+        let typed = new_password;
+        let new_password = self
+            .new_passwords
+            .check(&typed, &repeated, personal_data(&person))
+            .await
+            .map_err(|e| fail("checking the new password", e.into()))?
+            .map_err(PasswordChangeRefusal::Rejected)?;
         let same = self
             .hasher
-            .verify(&new_password, Some(&person.password_hash))
+            // As typed: a current hash of the raw form (made before normalisation) counts too.
+            .verify(&typed, Some(&person.password_hash))
             .await
             .map_err(|e| fail("password check", e.into()))?;
         if same.matches {
@@ -71,7 +84,7 @@ impl PasswordChangePort for PasswordChangeService {
         }
         let hash = self
             .hasher
-            .hash(&SecretString::from(new_password))
+            .hash(new_password.normalised())
             .await
             .map_err(|e| fail("password hashing", e.into()))?;
         let person_id = person.id;

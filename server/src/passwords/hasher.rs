@@ -4,6 +4,12 @@
 //! keeps that per thread, so memory is bounded by the pool's size, not by
 //! how many threads a burst would have started (tokio's blocking pool would
 //! start new ones: measured, 24 hashes two at a time left 400 MiB resident).
+//! The same pool runs the rules of a new password (zxcvbn), so they cannot
+//! stall the runtime either.
+//!
+//! Passwords are hashed in NFKC ([`NormalisedPassword`]). A hash made before
+//! passwords were normalised may hold another form: when the normalised form
+//! fails, the form as typed is tried too, and a match asks for a rehash.
 
 use std::sync::Arc;
 
@@ -14,6 +20,7 @@ use argon2::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Semaphore, oneshot};
 
+use super::normalise::NormalisedPassword;
 use crate::config::Argon2Settings;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +41,8 @@ pub enum HashError {
 pub struct Verification {
     pub matches: bool,
     /// The stored hash was made with other parameters than the configured
-    /// ones: store a new hash now that the password is known.
+    /// ones, or of the password as typed rather than normalised: store a new
+    /// hash now that the password is known.
     pub needs_rehash: bool,
 }
 
@@ -65,7 +73,7 @@ impl PasswordHasher {
             .thread_name(|i| format!("argon2-{i}"))
             .build()
             .map_err(|e| HashError::Pool(e.to_string()))?;
-        let dummy_hash = hash_now(&argon2, "eZUS dummy password: never anybody's")?;
+        let dummy_hash = hash_now(&argon2, DUMMY_PASSWORD)?;
         let admitted = match settings.max_queued {
             0 => 2 * threads,
             n => n,
@@ -80,12 +88,13 @@ impl PasswordHasher {
     }
 
     /// Runs `work` on the hashing pool and waits for it without blocking the
-    /// runtime. Admission is bounded (`argon2.max_queued` jobs running or
-    /// waiting): past it the answer is [`HashError::Overloaded`] at once,
-    /// so a burst cannot queue minutes of work that every honest sign-in
-    /// would then wait behind. A job whose caller has gone (its request
-    /// timed out or was dropped) is skipped when its turn comes.
-    async fn on_pool<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+    /// runtime: for argon2 and for any other CPU-bound work on a password.
+    /// Admission is bounded (`argon2.max_queued` jobs running or waiting):
+    /// past it the answer is [`HashError::Overloaded`] at once, so a burst
+    /// cannot queue minutes of work that every honest sign-in would then
+    /// wait behind. A job whose caller has gone (its request timed out or
+    /// was dropped) is skipped when its turn comes.
+    pub async fn on_pool<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
         let permit = Arc::clone(&self.admission).try_acquire_owned().map_err(|_| HashError::Overloaded)?;
         let (done, result) = oneshot::channel();
         self.pool.spawn(move || {
@@ -98,30 +107,37 @@ impl PasswordHasher {
     }
 
     /// A new PHC string (argon2id, random salt) for the password.
-    pub async fn hash(&self, password: &SecretString) -> Result<String, HashError> {
+    pub async fn hash(&self, password: &NormalisedPassword) -> Result<String, HashError> {
         let argon2 = self.argon2.clone();
         let password = password.clone();
-        self.on_pool(move || hash_now(&argon2, password.expose_secret())).await?
+        self.on_pool(move || hash_now(&argon2, password.expose())).await?
     }
 
-    /// Checks the password against `stored`, or against the dummy hash when
-    /// there is no stored hash (unknown login): then it never matches, but
-    /// costs the same time.
-    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verification, HashError> {
+    /// Checks the password as typed against `stored`: its normalised form,
+    /// then (for a hash made before normalisation) the form as typed when it
+    /// differs. Without a stored hash (unknown login) the dummy hash is
+    /// checked the same way: it never matches, but costs the same time.
+    pub async fn verify(&self, typed: &str, stored: Option<&str>) -> Result<Verification, HashError> {
         let argon2 = self.argon2.clone();
         let params = self.params.clone();
         let known = stored.is_some();
         let stored: String = stored.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.to_string());
-        let password = SecretString::from(password.to_owned());
+        let normalised = NormalisedPassword::new(typed);
+        let raw = (normalised.expose() != typed).then(|| SecretString::from(typed.to_owned()));
         self.on_pool(move || {
             let parsed = PasswordHash::new(&stored).map_err(|e| HashError::Argon2(e.to_string()))?;
-            let matches = argon2.verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
-            let needs_rehash = known && matches && !uses_params(&parsed, &params);
-            Ok(Verification { matches: known && matches, needs_rehash })
+            let check = |p: &str| argon2.verify_password(p.as_bytes(), &parsed).is_ok();
+            let normalised_matches = check(normalised.expose());
+            let raw_matches = !normalised_matches && raw.as_ref().is_some_and(|raw| check(raw.expose_secret()));
+            let matches = known && (normalised_matches || raw_matches);
+            let needs_rehash = matches && (raw_matches || !uses_params(&parsed, &params));
+            Ok(Verification { matches, needs_rehash })
         })
         .await?
     }
 }
+
+const DUMMY_PASSWORD: &str = "eZUS dummy password: never anybody's";
 
 fn hash_now(argon2: &Argon2<'_>, password: &str) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
@@ -148,10 +164,14 @@ mod tests {
         Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent: 2, max_queued: 0 }
     }
 
+    fn n(p: &str) -> NormalisedPassword {
+        NormalisedPassword::new(p)
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_only_its_own_password() {
         let hasher = PasswordHasher::new(&cheap()).unwrap();
-        let hash = hasher.hash(&SecretString::from("Kowalski-Haslo-2024")).await.unwrap();
+        let hash = hasher.hash(&n("Kowalski-Haslo-2024")).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         let ok = hasher.verify("Kowalski-Haslo-2024", Some(&hash)).await.unwrap();
         assert_eq!(ok, Verification { matches: true, needs_rehash: false });
@@ -162,15 +182,15 @@ mod tests {
     #[tokio::test]
     async fn the_same_password_gets_a_different_salt_each_time() {
         let hasher = PasswordHasher::new(&cheap()).unwrap();
-        let a = hasher.hash(&SecretString::from("takie-samo-haslo")).await.unwrap();
-        let b = hasher.hash(&SecretString::from("takie-samo-haslo")).await.unwrap();
+        let a = hasher.hash(&n("takie-samo-haslo")).await.unwrap();
+        let b = hasher.hash(&n("takie-samo-haslo")).await.unwrap();
         assert_ne!(a, b);
     }
 
     #[tokio::test]
     async fn an_unknown_login_never_matches_even_the_dummy_password() {
         let hasher = PasswordHasher::new(&cheap()).unwrap();
-        let v = hasher.verify("eZUS dummy password: never anybody's", None).await.unwrap();
+        let v = hasher.verify(DUMMY_PASSWORD, None).await.unwrap();
         assert!(!v.matches);
     }
 
@@ -232,12 +252,42 @@ mod tests {
     #[tokio::test]
     async fn a_hash_with_old_parameters_asks_for_a_rehash() {
         let old = PasswordHasher::new(&cheap()).unwrap();
-        let hash = old.hash(&SecretString::from("Stare-Parametry-1")).await.unwrap();
+        let hash = old.hash(&n("Stare-Parametry-1")).await.unwrap();
         let new = PasswordHasher::new(&Argon2Settings { memory_kib: 2048, ..cheap() }).unwrap();
         let v = new.verify("Stare-Parametry-1", Some(&hash)).await.unwrap();
         assert_eq!(v, Verification { matches: true, needs_rehash: true });
         // A wrong password never triggers a rehash.
         let v = new.verify("Inne-Haslo-123", Some(&hash)).await.unwrap();
         assert_eq!(v, Verification { matches: false, needs_rehash: false });
+    }
+
+    #[tokio::test]
+    async fn a_password_set_in_nfc_verifies_when_typed_in_nfd() {
+        use unicode_normalization::UnicodeNormalization;
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let hash = hasher.hash(&n("Zażółć-Gęślą-Jaźń")).await.unwrap();
+        let typed_nfd: String = "Zażółć-Gęślą-Jaźń".nfd().collect();
+        assert_ne!(typed_nfd, "Zażółć-Gęślą-Jaźń");
+        let v = hasher.verify(&typed_nfd, Some(&hash)).await.unwrap();
+        assert_eq!(v, Verification { matches: true, needs_rehash: false });
+        assert!(!hasher.verify("Zazolc-Gesla-Jazn", Some(&hash)).await.unwrap().matches);
+    }
+
+    #[tokio::test]
+    async fn a_legacy_hash_of_the_raw_form_verifies_and_asks_for_a_rehash() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        // Made before normalisation: the ligature "ﬁ" and a full-width "Ｋ" as typed.
+        let typed = "ﬁrma-Ｋowalski-2019";
+        let legacy = hash_now(&hasher.argon2, typed).unwrap();
+        let v = hasher.verify(typed, Some(&legacy)).await.unwrap();
+        assert_eq!(v, Verification { matches: true, needs_rehash: true });
+        // The normalised form alone does not match the legacy hash...
+        assert!(!hasher.verify("firma-Kowalski-2019", Some(&legacy)).await.unwrap().matches);
+        // ...but after the rehash both forms match, without asking again.
+        let rehashed = hasher.hash(&n(typed)).await.unwrap();
+        for form in [typed, "firma-Kowalski-2019"] {
+            let v = hasher.verify(form, Some(&rehashed)).await.unwrap();
+            assert_eq!(v, Verification { matches: true, needs_rehash: false }, "{form}");
+        }
     }
 }

@@ -2,9 +2,8 @@
 //! same from outside: same answer, same work (a dummy hash is verified).
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use secrecy::SecretString;
 
-use crate::passwords::hasher::PasswordHasher;
+use crate::passwords::{hasher::PasswordHasher, normalise::NormalisedPassword};
 use crate::{
     db::entities::person,
     domain::{Login, SubmittedPassword},
@@ -53,12 +52,13 @@ pub async fn check_credentials(
     Ok(CredentialCheck::Accepted { legacy: password.is_legacy(), person: Box::new(person) })
 }
 
-/// Stores the password again with today's argon2 parameters. A failure only
+/// Stores the password again, normalised (NFKC), with today's argon2
+/// parameters: the hash was older than one or the other. A failure only
 /// costs the upgrade, never the sign-in.
 async fn rehash(db: &DatabaseConnection, hasher: &PasswordHasher, person: &person::Model, password: &SubmittedPassword) {
-    let secret = SecretString::from(password.expose().to_owned());
+    let normalised = NormalisedPassword::new(password.expose());
     let result = async {
-        let hash = hasher.hash(&secret).await?;
+        let hash = hasher.hash(&normalised).await?;
         let mut active: person::ActiveModel = person.clone().into();
         active.password_hash = Set(hash);
         active.update(db).await?;
@@ -66,7 +66,7 @@ async fn rehash(db: &DatabaseConnection, hasher: &PasswordHasher, person: &perso
     }
     .await;
     match result {
-        Ok(()) => tracing::info!(person_id = person.id, "password rehashed with current argon2 parameters"),
+        Ok(()) => tracing::info!(person_id = person.id, "password rehashed: normalised, with current argon2 parameters"),
         Err(e) => tracing::warn!(person_id = person.id, error = %e, "password rehash failed"),
     }
 }

@@ -303,3 +303,76 @@ fn encoded_words_and_quoted_printable_decode() {
     assert_eq!(decode_words("Kod do logowania"), "Kod do logowania");
     assert_eq!(decode_quoted_printable("Dzie=C5=84 =\r\ndobry"), "Dzień dobry".as_bytes());
 }
+
+/// One request as the fake range API saw it.
+#[derive(Debug, Clone)]
+pub struct RangeRequest {
+    pub path: String,
+    pub add_padding: Option<String>,
+}
+
+struct RangeState {
+    /// Upper-case SHA-1 hex → how often "seen".
+    known: Mutex<Vec<(String, u64)>>,
+    received: Mutex<Vec<RangeRequest>>,
+    delay_ms: u64,
+}
+
+/// A Pwned Passwords range API: `GET /range/{prefix}` answers the suffixes
+/// of the hashes it knows under that prefix, and padding lines (count 0).
+pub struct FakeRangeApi {
+    pub url: String,
+    state: Arc<RangeState>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for FakeRangeApi {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn sha1_hex(password: &str) -> String {
+    use sha1::{Digest, Sha1};
+    Sha1::digest(password.as_bytes()).iter().map(|b| format!("{b:02X}")).collect()
+}
+
+async fn answer_range(
+    State(state): State<Arc<RangeState>>,
+    axum::extract::Path(prefix): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> String {
+    state.received.lock().unwrap().push(RangeRequest {
+        path: format!("/range/{prefix}"),
+        add_padding: headers.get("add-padding").map(|v| v.to_str().unwrap().to_owned()),
+    });
+    if state.delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(state.delay_ms)).await;
+    }
+    let known = state.known.lock().unwrap().clone();
+    known
+        .iter()
+        .filter(|(hash, _)| hash.starts_with(&prefix.to_ascii_uppercase()))
+        .map(|(hash, count)| format!("{}:{count}\r\n", &hash[5..]))
+        .collect()
+}
+
+impl FakeRangeApi {
+    /// Knows `known` (password, count); a count of 0 makes a padding line.
+    /// Answers after `delay_ms`.
+    pub async fn start(known: &[(&str, u64)], delay_ms: u64) -> FakeRangeApi {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let known = known.iter().map(|(p, n)| (sha1_hex(p), *n)).collect();
+        let state = Arc::new(RangeState { known: Mutex::new(known), received: Mutex::new(Vec::new()), delay_ms });
+        let app = Router::new().route("/range/{prefix}", axum::routing::get(answer_range)).with_state(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeRangeApi { url: format!("http://127.0.0.1:{port}"), state, task }
+    }
+
+    pub fn received(&self) -> Vec<RangeRequest> {
+        self.state.received.lock().unwrap().clone()
+    }
+}

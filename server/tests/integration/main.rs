@@ -11,6 +11,7 @@ mod accounts;
 mod change_password;
 mod http_stack;
 mod notifications;
+mod passwords;
 mod profile;
 mod sessions;
 mod sign_in;
