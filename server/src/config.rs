@@ -4,10 +4,15 @@
 //! `LEPTOS_*` variables). Bad configuration stops the server at start-up with
 //! one line that names the key.
 
+mod retention;
+mod sms;
+
 use std::path::Path;
 
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
+
+pub use self::{retention::RetentionSettings, sms::SmsSettings};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -17,6 +22,10 @@ pub struct Settings {
     pub session: SessionSettings,
     pub http: HttpSettings,
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub sms: SmsSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -269,6 +278,8 @@ impl Settings {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));
         }
         self.notifications.validate(self.site.dev_mode)?;
+        self.sms.validate()?;
+        self.retention.validate()?;
         Ok(())
     }
 }

@@ -35,8 +35,7 @@ pub struct PasswordChangeService {
 }
 
 impl PasswordChangeService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp) -> Self {
-        let codes = VerificationCodes::new(db.clone());
+    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         PasswordChangeService { db, hasher, gate, codes, client_ip }
     }
 }
