@@ -126,28 +126,31 @@ on_both_fresh_databases! {
 }
 
 /// Through the server: the message of a code carries the code's expiry.
-mod through_the_server {
+async fn a_code_message_expires_with_its_code(backend: Backend) {
     use sea_orm::{ConnectionTrait, Statement};
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
+    let db = app.db().await;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT o.expires_at AS message, c.expires_at AS code FROM outbox o, verification_codes c",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let (message, code): (Option<i64>, i64) = (row.try_get("", "message").unwrap(), row.try_get("", "code").unwrap());
+    assert_eq!(message, Some(code));
+}
 
-    use crate::on_both_databases;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_message_expires_with_its_code_sqlite() {
+    a_code_message_expires_with_its_code(Backend::Sqlite).await;
+}
 
-    on_both_databases! {
-        a_code_message_expires_with_its_code(app) {
-            app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
-            use sea_orm::{ConnectionTrait, Statement};
-            let db = app.db().await;
-            let row = db
-                .query_one_raw(Statement::from_string(
-                    db.get_database_backend(),
-                    "SELECT o.expires_at AS message, c.expires_at AS code FROM outbox o, verification_codes c",
-                ))
-                .await
-                .unwrap()
-                .unwrap();
-            let (message, code): (Option<i64>, i64) = (row.try_get("", "message").unwrap(), row.try_get("", "code").unwrap());
-            assert_eq!(message, Some(code));
-        }
-    }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_message_expires_with_its_code_postgres() {
+    a_code_message_expires_with_its_code(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
