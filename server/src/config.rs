@@ -4,10 +4,15 @@
 //! `LEPTOS_*` variables). Bad configuration stops the server at start-up with
 //! one line that names the key.
 
+mod retention;
+mod sms;
+
 use std::path::Path;
 
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
+
+pub use self::{retention::RetentionSettings, sms::SmsSettings};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -19,6 +24,10 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     #[serde(default)]
     pub breached_passwords: crate::passwords::settings::BreachedPasswordSettings,
+    #[serde(default)]
+    pub sms: SmsSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -296,6 +305,8 @@ impl Settings {
             return Err(ConfigError::key("http.request_timeout_secs", "must be above 0"));
         }
         self.notifications.validate(self.site.dev_mode)?;
+        self.sms.validate()?;
+        self.retention.validate()?;
         if let Some((key, problem)) = self.breached_passwords.problem() {
             return Err(ConfigError::key(key, problem));
         }

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod password_change;
 pub mod passwords;
 pub mod profile;
+pub mod retention;
 pub mod services;
 pub mod session;
 pub mod sign_in;

@@ -17,7 +17,7 @@ use crate::{
     profile::ProfileService,
     session::SessionGate,
     sign_in::SignInService,
-    step_up::StepUpService,
+    step_up::{StepUpService, codes::VerificationCodes},
 };
 
 /// Every port's implementation, shared by all requests.
@@ -38,11 +38,12 @@ impl Services {
         new_passwords: &NewPasswordCheck,
         gate: &SessionGate,
         client_ip: &ClientIp,
+        codes: &VerificationCodes,
         dev_mode: bool,
     ) -> Self {
         Services {
-            sign_in: Arc::new(SignInService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
-            step_up: Arc::new(StepUpService::new(db.clone(), gate.clone(), client_ip.clone())),
+            sign_in: Arc::new(SignInService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone(), codes.clone())),
+            step_up: Arc::new(StepUpService::new(db.clone(), gate.clone(), client_ip.clone(), codes.clone())),
             password_change: Arc::new(PasswordChangeService::new(
                 db.clone(),
                 hasher.clone(),
@@ -51,7 +52,7 @@ impl Services {
                 client_ip.clone(),
             )),
             accounts: Arc::new(AccountsService::new(db.clone(), gate.clone())),
-            profile: Arc::new(ProfileService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone())),
+            profile: Arc::new(ProfileService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone(), codes.clone())),
             dev_inbox: Arc::new(DevInboxService::new(db.clone(), dev_mode)),
         }
     }

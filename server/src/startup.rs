@@ -22,8 +22,10 @@ use crate::{
         hasher::{HashError, PasswordHasher},
     },
     notifications::{DeliveryWorker, TransportError},
+    retention::Retention,
     services::Services,
     session::{CookiePolicy, SessionGate, SessionStore},
+    step_up::{codes::VerificationCodes, send_limits::SmsPolicy},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,7 @@ pub struct Application {
     sessions: SessionStore,
     address: SocketAddr,
     deliveries: DeliveryWorker,
+    retention: Retention,
 }
 
 impl Application {
@@ -63,15 +66,17 @@ impl Application {
             tracing::info!(added, "dev mode: demo people and their accounts loaded");
         }
         let deliveries = DeliveryWorker::from_settings(db.clone(), &settings.notifications)?;
+        let retention = Retention::new(db.clone(), &settings.retention);
         let sessions = SessionStore::new(db.clone(), &settings.session);
         let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
         let client_ip = ClientIp::new(settings.http.trusted_proxies());
-        let services = Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, settings.site.dev_mode);
+        let codes = VerificationCodes::new(db.clone(), SmsPolicy::from_settings(&settings.sms));
+        let services = Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, &codes, settings.site.dev_mode);
         let router = router(&settings, services, gate, db);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
         let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
-        Ok(Application { listener, router, sessions, address, deliveries })
+        Ok(Application { listener, router, sessions, address, deliveries, retention })
     }
 
     /// Where it listens (the real port when the configured one was 0).
@@ -94,11 +99,14 @@ impl Application {
             }
         });
         let deliveries = self.deliveries.spawn();
+        // Finished rows (old throttle rows, codes, contact changes, messages).
+        let retention = self.retention.spawn();
         let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await;
         purge.abort();
         deliveries.abort();
+        retention.abort();
         result
     }
 }

@@ -20,13 +20,20 @@ pub struct ProfileView {
     pub email: String,
     pub phone: String,
     pub channel: CodeChannel,
+    /// The country calling codes a phone number may have (`+48`).
+    #[serde(default)]
+    pub phone_country_codes: Vec<String>,
 }
 
 /// What is wrong with a requested change. The back end decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ContactProblem {
     EmailInvalid,
     PhoneInvalid,
+    /// A number of a country we do not send SMS to (SMS pumping).
+    PhoneCountry { allowed: Vec<String> },
+    /// The new number has had too many messages this hour or day, whoever caused them.
+    NumberCapped { retry_after_secs: u64 },
     ChannelMissing,
     PasswordMissing,
     PasswordWrong,
@@ -38,37 +45,52 @@ pub enum ContactProblem {
 }
 
 impl ContactProblem {
-    pub fn message(self) -> String {
+    pub fn message(&self) -> String {
         match self {
             Self::EmailInvalid => "Wpisz adres e-mail w formacie nazwa@domena.pl.".into(),
-            Self::PhoneInvalid => "Wpisz numer telefonu komórkowego: 9 cyfr albo numer zagraniczny z „+” i kodem kraju, np. +49 151 23456789.".into(),
+            Self::PhoneInvalid => "Wpisz numer telefonu komórkowego: 9 cyfr, np. 600 100 200, albo numer z „+” i kodem kraju, np. +48 600 100 200.".into(),
+            Self::PhoneCountry { allowed } if allowed.iter().all(|c| c == "+48") => {
+                "Numer telefonu musi być polskim numerem komórkowym (+48).".into()
+            }
+            Self::PhoneCountry { allowed } => {
+                format!("Numer telefonu musi mieć jeden z tych kodów kraju: {}.", allowed.join(", "))
+            }
+            Self::NumberCapped { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                format!(
+                    "Na ten numer telefonu wysłaliśmy już zbyt wiele wiadomości – to limit, który chroni przed nadużyciami. Kod na ten numer możesz wysłać za {minutes} {}.",
+                    errors::polish_plural(minutes, "minutę", "minuty", "minut")
+                )
+            }
             Self::ChannelMissing => "Wybierz kanał odzyskiwania dostępu.".into(),
             Self::PasswordMissing => "Wpisz obecne hasło.".into(),
             Self::PasswordWrong => "Nieprawidłowe hasło.".into(),
             Self::NothingChanged => "Nie zmieniono żadnych danych.".into(),
             Self::BothChanged => "Zmień najpierw adres e-mail albo numer telefonu – każdą nową daną potwierdzasz osobnym kodem.".into(),
-            Self::Throttled { retry_after_secs } => throttled_message(retry_after_secs),
+            Self::Throttled { retry_after_secs } => throttled_message(*retry_after_secs),
             Self::ResendTooSoon { retry_after_secs } => format!(
                 "Nowy kod możesz wysłać za {retry_after_secs} {}.",
-                errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund")
+                errors::polish_plural(*retry_after_secs, "sekundę", "sekundy", "sekund")
             ),
         }
     }
 
     /// The field the problem stands at.
-    fn field(self) -> &'static str {
+    fn field(&self) -> &'static str {
         match self {
             Self::EmailInvalid | Self::NothingChanged | Self::BothChanged => "email",
-            Self::PhoneInvalid => "phone",
+            Self::PhoneInvalid | Self::PhoneCountry { .. } | Self::NumberCapped { .. } => "phone",
             Self::ChannelMissing => "channel-email",
             _ => "current_password",
         }
     }
 
-    pub fn status(self) -> http::StatusCode {
+    pub fn status(&self) -> http::StatusCode {
         match self {
             Self::PasswordWrong => http::StatusCode::UNAUTHORIZED,
-            Self::Throttled { .. } | Self::ResendTooSoon { .. } => http::StatusCode::TOO_MANY_REQUESTS,
+            Self::Throttled { .. } | Self::ResendTooSoon { .. } | Self::NumberCapped { .. } => {
+                http::StatusCode::TOO_MANY_REQUESTS
+            }
             _ => http::StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -163,6 +185,15 @@ pub async fn confirm_contact_change(#[server(default)] code: String) -> Result<(
 
 const CHANGED: &str = "zmieniono";
 
+/// How to type the number, and where SMS may go.
+fn phone_hint(codes: &[String]) -> String {
+    if codes.is_empty() || codes.iter().all(|c| c == "+48") {
+        "Np. 600 100 200. Kody SMS wysyłamy tylko na polskie numery (+48).".into()
+    } else {
+        format!("Np. 600 100 200 albo numer z „+” i kodem kraju. Kody SMS wysyłamy na numery z kodami: {}.", codes.join(", "))
+    }
+}
+
 fn channel_label(channel: CodeChannel) -> &'static str {
     match channel {
         CodeChannel::Sms => "SMS",
@@ -191,7 +222,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
         _ => None,
     };
     let message_at = move |field: &'static str| {
-        Signal::derive(move || problem().filter(|p| p.field() == field).map(ContactProblem::message))
+        Signal::derive(move || problem().filter(|p| p.field() == field).map(|p| p.message()))
     };
     // What the person typed comes back after a refusal; otherwise the stored data.
     let typed = move |pick: fn(&ContactError) -> Option<String>, stored: String| {
@@ -255,7 +286,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label class="field__label" for="phone">"Telefon komórkowy"</label>
-                    <p class="hint" id="phone-hint">"Np. 600 100 200 albo numer zagraniczny z „+” i kodem kraju."</p>
+                    <p class="hint" id="phone-hint">{phone_hint(&profile.phone_country_codes)}</p>
                     {field_error("phone", "phone-error")}
                     <input class="field__input" id="phone" name="phone" type="tel" autocomplete="tel"
                         value=phone_value

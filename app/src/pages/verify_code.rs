@@ -28,6 +28,10 @@ pub struct CodePrompt {
     /// A usable code is on its way. False when the hourly limit stopped a
     /// new one: the page must not claim a code was sent.
     pub code_sent: bool,
+    /// What stops the next code is the cap on messages to the SMS number
+    /// (whoever caused them), not the person's own hourly limit.
+    #[serde(default)]
+    pub number_capped: bool,
 }
 
 /// What is wrong with a typed code or a resend request. The back end
@@ -217,12 +221,15 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                 }.into_any()
             } else {
                 let minutes = prompt.resend_in_secs.div_ceil(60).max(1);
+                let when = format!("{minutes} {}", errors::polish_plural(minutes, "minutę", "minuty", "minut"));
+                let text = if prompt.number_capped {
+                    format!("Na ten numer telefonu wysłaliśmy już zbyt wiele wiadomości – to limit, który chroni przed nadużyciami. Nowy kod będzie można wysłać za {when}.")
+                } else {
+                    format!("Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twoje konto. Nowy kod będzie można wysłać za {when}.")
+                };
                 view! {
                     <div class="notice notice--error" role="alert">
-                        <p>{format!(
-                            "Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twoje konto. Nowy kod będzie można wysłać za {minutes} {}.",
-                            errors::polish_plural(minutes, "minutę", "minuty", "minut")
-                        )}</p>
+                        <p>{text}</p>
                     </div>
                 }.into_any()
             }}

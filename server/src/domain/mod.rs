@@ -2,6 +2,7 @@
 
 pub mod calendar;
 mod contact;
+mod country_codes;
 mod login;
 mod nip;
 mod password;
@@ -9,6 +10,7 @@ mod pesel;
 mod verification_code;
 
 pub use contact::{EmailAddress, PhoneNumber};
+pub use country_codes::CountryCodes;
 pub use login::{Login, LoginError};
 pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};

@@ -42,7 +42,7 @@ impl Channel {
 }
 
 /// A message to send. The body may hold a one-time code: it is stored, and
-/// sent, but never logged.
+/// sent, but never logged, and purged once delivered (see [`worker`]).
 pub struct OutgoingMessage {
     pub channel: Channel,
     /// An e-mail address or an E.164 phone number (`+48600100200`).
@@ -57,6 +57,16 @@ pub struct OutgoingMessage {
 /// Writes the message to the outbox on the given connection or transaction,
 /// so it commits or rolls back with the event that causes it.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, message: OutgoingMessage) -> Result<(), DbErr> {
+    enqueue_expiring(conn, message, None).await
+}
+
+/// Like [`enqueue`], for a message worthless after `expires_at` (ms since
+/// the epoch; a code's expiry): the worker gives it up then, unsent.
+pub async fn enqueue_expiring<C: ConnectionTrait>(
+    conn: &C,
+    message: OutgoingMessage,
+    expires_at: Option<i64>,
+) -> Result<(), DbErr> {
     let now = now_millis();
     let subject = match message.channel {
         Channel::Email => message.subject,
@@ -74,6 +84,8 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, message: OutgoingMessage) -> 
         sent_at: Set(None),
         last_error: Set(None),
         claimed_until: Set(None),
+        expires_at: Set(expires_at),
+        expired_at: Set(None),
         ..Default::default()
     };
     let id = outbox::Entity::insert(row).exec(conn).await?.last_insert_id;

@@ -45,6 +45,12 @@ pub trait Transport: Send + Sync {
 
     /// A short name for log lines.
     fn name(&self) -> &'static str;
+
+    /// Whether the outbox must keep a delivered message's body. Only the dev
+    /// inbox, whose delivery is the page that shows the body.
+    fn keeps_body(&self) -> bool {
+        false
+    }
 }
 
 /// Delivers nothing: the message stays readable in the outbox (development).
@@ -59,6 +65,11 @@ impl Transport for DevInbox {
 
     fn name(&self) -> &'static str {
         "dev_inbox"
+    }
+
+    /// /dev/skrzynka reads the body from the outbox: it is the delivery.
+    fn keeps_body(&self) -> bool {
+        true
     }
 }
 

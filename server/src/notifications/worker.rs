@@ -13,6 +13,13 @@
 //! expires, and the message is tried again: delivery is at least once, and
 //! exactly once unless an instance dies between the gateway's "accepted" and
 //! the database's "sent" (the SMS `reference` lets a gateway notice that).
+//!
+//! Codes do not rest in the outbox: the update that marks a message sent
+//! also replaces its body with [`DELIVERED_BODY`] — except for the dev inbox
+//! transport (development only), whose "delivery" is /dev/skrzynka reading
+//! the body. A message with `expires_at` (a code message: its code's expiry)
+//! is never delivered later: each pass first marks such messages expired,
+//! unsent, with [`EXPIRED_BODY`], and no claim takes one past its time.
 
 use std::{sync::Arc, time::Duration};
 
@@ -46,6 +53,10 @@ pub const SEND_DEADLINE: Duration = Duration::from_secs(2 * 60);
 pub const BATCH_SIZE: u64 = 50;
 /// `last_error` is cut to this many characters.
 const ERROR_CHARS: usize = 500;
+/// What a delivered message's body becomes.
+pub const DELIVERED_BODY: &str = "[usunięto po doręczeniu]";
+/// What the body of a message given up unsent becomes.
+pub const EXPIRED_BODY: &str = "[nie wysłano: kod stracił ważność]";
 
 /// The wait before the next attempt, after `failed_attempts` failures in a
 /// row: 5 s, 10 s, 20 s, … 640 s, then 15 min for ever.
@@ -126,6 +137,7 @@ impl DeliveryWorker {
 
     async fn pass(&self) -> Result<Pass, DbErr> {
         let now = now_millis();
+        self.expire(now).await?;
         let due: Vec<i32> = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::Id)
@@ -146,6 +158,25 @@ impl DeliveryWorker {
             }
         }
         Ok(Pass { seen: due.len(), delivered })
+    }
+
+    /// Gives up the unsent messages past their `expires_at` that nobody is
+    /// delivering: marked expired, body gone. Idempotent, safe on every instance.
+    async fn expire(&self, now: i64) -> Result<u64, DbErr> {
+        let expired = outbox::Entity::update_many()
+            .col_expr(outbox::Column::ExpiredAt, Expr::value(now))
+            .col_expr(outbox::Column::Body, Expr::value(EXPIRED_BODY))
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::ExpiredAt.is_null())
+            .filter(outbox::Column::ExpiresAt.lte(now))
+            .filter(Condition::any().add(outbox::Column::ClaimedUntil.is_null()).add(outbox::Column::ClaimedUntil.lt(now)))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        if expired > 0 {
+            tracing::warn!(expired, "messages given up unsent: their codes expired before delivery");
+        }
+        Ok(expired)
     }
 
     /// Takes the lease on a message, if it is still due and nobody holds it.
@@ -182,9 +213,15 @@ impl DeliveryWorker {
             None => Err(TransportError::Invalid(format!("unknown channel {:?}", message.channel))),
         };
         let held = outbox::Column::ClaimedUntil.eq(lease);
+        let keeps_body = transport.is_some_and(|t| t.keeps_body());
         match outcome {
             Ok(()) => {
-                let recorded = outbox::Entity::update_many()
+                let mut sent = outbox::Entity::update_many();
+                if !keeps_body {
+                    // The code leaves the table in the update that says it was sent.
+                    sent = sent.col_expr(outbox::Column::Body, Expr::value(DELIVERED_BODY));
+                }
+                let recorded = sent
                     .col_expr(outbox::Column::SentAt, Expr::value(now_millis()))
                     .col_expr(outbox::Column::Attempts, Expr::value(attempt))
                     .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<i64>::None))
@@ -260,10 +297,12 @@ impl DeliveryWorker {
     }
 }
 
-/// Not sent, due, and not held by a live lease.
+/// Not sent, not expired, due, and not held by a live lease.
 fn due_at(now: i64) -> Condition {
     Condition::all()
         .add(outbox::Column::SentAt.is_null())
+        .add(outbox::Column::ExpiredAt.is_null())
+        .add(Condition::any().add(outbox::Column::ExpiresAt.is_null()).add(outbox::Column::ExpiresAt.gt(now)))
         .add(outbox::Column::NextAttemptAt.lte(now))
         .add(
             Condition::any()

@@ -27,6 +27,7 @@ use crate::{
     step_up::{
         code_channel,
         codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
+        send_limits::SendLimit,
     },
 };
 
@@ -40,9 +41,8 @@ pub struct ProfileService {
 }
 
 impl ProfileService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp) -> Self {
+    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        let codes = VerificationCodes::new(db.clone());
         ProfileService { db, hasher, gate, throttle, codes, client_ip }
     }
 }
@@ -51,7 +51,12 @@ impl ProfileService {
 impl ProfilePort for ProfileService {
     async fn profile(&self, request: &Parts) -> Result<ProfileView, SessionRefusal> {
         let person = self.gate.signed_in(request).await?.person;
-        Ok(ProfileView { channel: code_channel(codes::channel_of(&person)), email: person.email, phone: person.phone })
+        Ok(ProfileView {
+            channel: code_channel(codes::channel_of(&person)),
+            email: person.email,
+            phone: person.phone,
+            phone_country_codes: self.codes.sms_policy().countries.as_slice().to_vec(),
+        })
     }
 
     async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal> {
@@ -63,6 +68,13 @@ impl ProfilePort for ProfileService {
             "email" | "sms" => form.channel.clone(),
             _ => return problem(ContactProblem::ChannelMissing),
         };
+        // Against SMS pumping: a number of a country we do not send to may
+        // neither be entered nor stay the channel of the codes.
+        let countries = &self.codes.sms_policy().countries;
+        if (phone.as_str() != person.phone || channel == "sms") && !countries.allows(&phone) {
+            tracing::info!(person_id = person.id, "contact change refused: phone number of a country not allowed");
+            return problem(ContactProblem::PhoneCountry { allowed: countries.as_slice().to_vec() });
+        }
         if form.current_password.is_empty() {
             return problem(ContactProblem::PasswordMissing);
         }
@@ -105,7 +117,10 @@ impl ProfilePort for ProfileService {
         let (proof_channel, recipient) = proof_destination(&person, &change);
         match self.codes.issue_to(person.id, CodePurpose::ContactChange, proof_channel, recipient).await {
             Ok(IssueOutcome::Sent) => {}
-            Ok(IssueOutcome::TooSoon { retry_after_secs }) => {
+            Ok(IssueOutcome::TooSoon { retry_after_secs, limit: SendLimit::Number }) => {
+                return problem(ContactProblem::NumberCapped { retry_after_secs });
+            }
+            Ok(IssueOutcome::TooSoon { retry_after_secs, .. }) => {
                 return problem(ContactProblem::ResendTooSoon { retry_after_secs });
             }
             Err(e) => return Err(fail("sending the code", e)),
@@ -137,7 +152,13 @@ impl ProfilePort for ProfileService {
             Channel::Sms => codes::mask_phone(&recipient),
             Channel::Email => codes::mask_email(&recipient),
         };
-        Ok(CodePrompt { channel: code_channel(channel), masked_destination: masked, resend_in_secs: 0, code_sent: true })
+        Ok(CodePrompt {
+            channel: code_channel(channel),
+            masked_destination: masked,
+            resend_in_secs: 0,
+            code_sent: true,
+            number_capped: false,
+        })
     }
 
     async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal> {

@@ -31,9 +31,8 @@ pub struct SignInService {
 }
 
 impl SignInService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp) -> Self {
+    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        let codes = VerificationCodes::new(db.clone());
         SignInService { db, hasher, gate, throttle, codes, client_ip }
     }
 }

@@ -1,15 +1,19 @@
 //! Verification codes (DESIGN.md, "Numbers"): 6 digits from a CSPRNG, stored
 //! salted and hashed, valid 10 minutes, single use even under racing
 //! requests, at most 5 wrong tries per code, a new code no sooner than 30 s
-//! after the last and at most 5 an hour. Each code is sent by the person's
-//! recovery channel through the outbox, in the same transaction that stores
-//! it, with a text that says what it is for.
+//! after the last and at most 5 an hour, and a cap per SMS number (checked
+//! and counted in the issuing transaction: see [`super::send_limits`]). Each
+//! code is sent by the person's recovery channel through the outbox, in the
+//! same transaction that stores it, with a text that says what it is for;
+//! the message expires with the code.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     Set, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
+
+use super::send_limits::{self, SendLimit, SmsPolicy, Wait};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -25,9 +29,6 @@ use crate::{
 
 pub const CODE_TTL_MS: i64 = 10 * 60_000;
 pub const MAX_WRONG_TRIES: i32 = 5;
-pub const RESEND_AFTER_MS: i64 = 30_000;
-pub const MAX_CODES_PER_HOUR: u64 = 5;
-const HOUR_MS: i64 = 60 * 60_000;
 
 /// What a code is for; each purpose has its own codes and its own wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +112,14 @@ pub fn channel_of(person: &person::Model) -> Channel {
     if person.recovery_channel == "sms" { Channel::Sms } else { Channel::Email }
 }
 
+/// The channel and the address or number the person's codes go to.
+pub fn recipient_of(person: &person::Model) -> (Channel, String) {
+    match channel_of(person) {
+        Channel::Sms => (Channel::Sms, person.phone.clone()),
+        Channel::Email => (Channel::Email, person.email.clone()),
+    }
+}
+
 pub fn destination_of(person: &person::Model) -> Destination {
     let channel = channel_of(person);
     let masked = match channel {
@@ -141,8 +150,9 @@ pub fn mask_phone(phone: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssueOutcome {
     Sent,
-    /// The last code is younger than 30 s, or 5 were sent this hour.
-    TooSoon { retry_after_secs: u64 },
+    /// The last code is younger than 30 s, 5 were sent this hour, or the
+    /// SMS number has had its messages for the hour or the day.
+    TooSoon { retry_after_secs: u64, limit: SendLimit },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,44 +174,41 @@ fn hash(salt: &str, code: &str) -> String {
 #[derive(Clone)]
 pub struct VerificationCodes {
     db: DatabaseConnection,
+    sms: SmsPolicy,
 }
 
 impl VerificationCodes {
-    pub fn new(db: DatabaseConnection) -> Self {
-        VerificationCodes { db }
+    pub fn new(db: DatabaseConnection, sms: SmsPolicy) -> Self {
+        VerificationCodes { db, sms }
     }
 
-    /// When the person may ask for another code (0: now).
-    pub async fn resend_wait_ms(&self, person_id: i32, purpose: CodePurpose) -> Result<i64, BackendError> {
+    /// Where SMS may go (the profile checks a new number against it).
+    pub fn sms_policy(&self) -> &SmsPolicy {
+        &self.sms
+    }
+
+    /// What keeps another code of the purpose to this channel and recipient
+    /// from being sent now (None: nothing). For the pages; [`Self::issue_to`]
+    /// checks again under the lock.
+    pub async fn resend_wait(
+        &self,
+        person_id: i32,
+        purpose: CodePurpose,
+        channel: Channel,
+        recipient: &str,
+    ) -> Result<Option<Wait>, BackendError> {
         let now = now_millis();
-        let recent = row::Entity::find()
-            .filter(row::Column::PersonId.eq(person_id))
-            .filter(row::Column::Purpose.eq(purpose.tag()))
-            .filter(row::Column::CreatedAt.gt(now - HOUR_MS))
-            .order_by_asc(row::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
-        let mut wait = 0;
-        // The 30-second pause protects a code still on its way; once the
-        // last code was used, a new sign-in gets a new code at once.
-        if let Some(last) = recent.last().filter(|c| c.consumed_at.is_none()) {
-            wait = Ord::max(wait, last.created_at + RESEND_AFTER_MS - now);
+        let mut wait = send_limits::person_wait(&self.db, person_id, purpose.tag(), now).await?;
+        if channel == Channel::Sms {
+            wait = Wait::longest(wait, send_limits::number_wait(&self.db, recipient, &self.sms, now).await?);
         }
-        if recent.len() as u64 >= MAX_CODES_PER_HOUR {
-            let oldest = &recent[recent.len() - MAX_CODES_PER_HOUR as usize];
-            wait = Ord::max(wait, oldest.created_at + HOUR_MS - now);
-        }
-        Ok(Ord::max(wait, 0))
+        Ok(wait)
     }
 
     /// Replaces any live code with a new one and queues its message, in one
     /// transaction — unless the resend limits say wait.
     pub async fn issue(&self, person: &person::Model, purpose: CodePurpose) -> Result<IssueOutcome, BackendError> {
-        let channel = channel_of(person);
-        let recipient = match channel {
-            Channel::Sms => person.phone.clone(),
-            Channel::Email => person.email.clone(),
-        };
+        let (channel, recipient) = recipient_of(person);
         self.issue_to(person.id, purpose, channel, recipient).await
     }
 
@@ -213,16 +220,27 @@ impl VerificationCodes {
         channel: Channel,
         recipient: String,
     ) -> Result<IssueOutcome, BackendError> {
-        let wait = self.resend_wait_ms(person_id, purpose).await?;
-        if wait > 0 {
-            return Ok(IssueOutcome::TooSoon { retry_after_secs: (wait as u64).div_ceil(1000) });
-        }
         let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
         let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
-        let now = now_millis();
         let txn = self.db.begin().await?;
+        // The limits are checked under their locks, and the code stored
+        // before they are released: racing requests are counted one by one.
+        send_limits::lock(&txn, &send_limits::person_key(person_id, purpose.tag()), now_millis()).await?;
+        if channel == Channel::Sms {
+            send_limits::lock(&txn, &send_limits::number_key(&recipient), now_millis()).await?;
+        }
+        let now = now_millis();
+        let mut wait = send_limits::person_wait(&txn, person_id, purpose.tag(), now).await?;
+        if channel == Channel::Sms {
+            wait = Wait::longest(wait, send_limits::number_wait(&txn, &recipient, &self.sms, now).await?);
+        }
+        if let Some(wait) = wait {
+            txn.rollback().await?;
+            tracing::info!(person_id, purpose = purpose.tag(), limit = ?wait.limit, wait_ms = wait.ms, "verification code not sent: limit");
+            return Ok(IssueOutcome::TooSoon { retry_after_secs: wait.secs(), limit: wait.limit });
+        }
         row::Entity::update_many()
             .col_expr(row::Column::SupersededAt, Expr::value(now))
             .filter(row::Column::PersonId.eq(person_id))
@@ -231,13 +249,14 @@ impl VerificationCodes {
             .filter(row::Column::SupersededAt.is_null())
             .exec(&txn)
             .await?;
+        let expires_at = now + CODE_TTL_MS;
         row::ActiveModel {
             person_id: Set(person_id),
             purpose: Set(purpose.tag().into()),
             code_hash: Set(hash(&salt, code.expose())),
             salt: Set(salt),
             created_at: Set(now),
-            expires_at: Set(now + CODE_TTL_MS),
+            expires_at: Set(expires_at),
             failed_attempts: Set(0),
             consumed_at: Set(None),
             superseded_at: Set(None),
@@ -245,7 +264,8 @@ impl VerificationCodes {
         }
         .insert(&txn)
         .await?;
-        notifications::enqueue(&txn, purpose.message(channel, recipient, &code)).await?;
+        // Never delivered after the code expired.
+        notifications::enqueue_expiring(&txn, purpose.message(channel, recipient, &code), Some(expires_at)).await?;
         txn.commit().await?;
         tracing::info!(person_id, purpose = purpose.tag(), channel = channel.as_str(), "verification code issued");
         Ok(IssueOutcome::Sent)

@@ -4,6 +4,7 @@
 //! codes through [`codes::VerificationCodes`].
 
 pub mod codes;
+pub mod send_limits;
 mod service;
 
 use app::pages::verify_code::CodeChannel;
@@ -17,8 +18,8 @@ use crate::{db::entities::person, error::BackendError, notifications::Channel};
 pub async fn send_sign_in_code(codes: &VerificationCodes, person: &person::Model) -> Result<(), BackendError> {
     match codes.issue(person, CodePurpose::SignIn).await? {
         IssueOutcome::Sent => Ok(()),
-        IssueOutcome::TooSoon { retry_after_secs } => {
-            tracing::info!(person_id = person.id, retry_after_secs, "sign-in code not re-sent: resend limit");
+        IssueOutcome::TooSoon { retry_after_secs, limit } => {
+            tracing::info!(person_id = person.id, retry_after_secs, ?limit, "sign-in code not re-sent: send limit");
             Ok(())
         }
     }

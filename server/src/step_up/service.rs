@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use super::{
     code_channel,
     codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
+    send_limits::{SendLimit, Wait},
 };
 use crate::{
     accounts,
@@ -30,9 +31,8 @@ pub struct StepUpService {
 }
 
 impl StepUpService {
-    pub fn new(db: DatabaseConnection, gate: SessionGate, client_ip: ClientIp) -> Self {
+    pub fn new(db: DatabaseConnection, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        let codes = VerificationCodes::new(db.clone());
         StepUpService { db, gate, throttle, codes, client_ip }
     }
 }
@@ -42,9 +42,10 @@ impl StepUpPort for StepUpService {
     async fn code_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal> {
         let person = self.gate.at(request, Stage::CodeRequired).await?.person;
         let destination = codes::destination_of(&person);
+        let (channel, recipient) = codes::recipient_of(&person);
         let wait = self
             .codes
-            .resend_wait_ms(person.id, CodePurpose::SignIn)
+            .resend_wait(person.id, CodePurpose::SignIn, channel, &recipient)
             .await
             .map_err(|e| unavailable("reading codes", e))?;
         let code_sent = self
@@ -55,8 +56,9 @@ impl StepUpPort for StepUpService {
         Ok(CodePrompt {
             channel: code_channel(destination.channel),
             masked_destination: destination.masked,
-            resend_in_secs: (wait as u64).div_ceil(1000),
+            resend_in_secs: wait.map_or(0, Wait::secs),
             code_sent,
+            number_capped: wait.is_some_and(|w| w.limit == SendLimit::Number),
         })
     }
 
@@ -124,7 +126,7 @@ impl StepUpPort for StepUpService {
         let person = self.gate.at(request, Stage::CodeRequired).await.map_err(CodeRefusal::Session)?.person;
         match self.codes.issue(&person, CodePurpose::SignIn).await {
             Ok(IssueOutcome::Sent) => Ok(()),
-            Ok(IssueOutcome::TooSoon { retry_after_secs }) => {
+            Ok(IssueOutcome::TooSoon { retry_after_secs, .. }) => {
                 Err(CodeRefusal::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))
             }
             Err(e) => Err(CodeRefusal::Session(unavailable("sending a code", e))),

@@ -6,13 +6,17 @@
 
 mod support;
 mod fake_gateways;
+mod fresh_db;
 
 mod accounts;
 mod change_password;
 mod http_stack;
+mod messages_at_rest;
 mod notifications;
 mod passwords;
 mod profile;
+mod retention;
+mod send_limits;
 mod sessions;
 mod sign_in;
 mod startup;

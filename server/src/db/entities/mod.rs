@@ -6,6 +6,7 @@ pub mod outbox;
 pub mod person;
 pub mod person_role;
 pub mod proxy_grant;
+pub mod send_lock;
 pub mod session;
 pub mod sign_in_throttle;
 pub mod verification_code;

@@ -29,6 +29,10 @@ pub struct Model {
     /// A worker's lease: while it lies in the future, no other worker
     /// delivers this message.
     pub claimed_until: Option<i64>,
+    /// Not delivered after this time: a code message dies with its code.
+    pub expires_at: Option<i64>,
+    /// When the worker gave the message up because it had expired.
+    pub expired_at: Option<i64>,
 }
 
 /// Without the body and the full recipient, so that a `{:?}` in a log line
@@ -45,6 +49,8 @@ impl std::fmt::Debug for Model {
             .field("sent_at", &self.sent_at)
             .field("last_error", &self.last_error)
             .field("claimed_until", &self.claimed_until)
+            .field("expires_at", &self.expires_at)
+            .field("expired_at", &self.expired_at)
             .finish_non_exhaustive()
     }
 }

@@ -6,6 +6,7 @@ mod m20261122_000003_sign_in_throttle;
 mod m20261122_000004_accounts_and_roles;
 mod m20261122_000005_verification_codes;
 mod m20261122_000006_contact_changes;
+mod m20261124_000001_send_locks_and_message_expiry;
 mod m20261125_000101_session_step_up;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_accounts_and_roles::Migration),
             Box::new(m20261122_000005_verification_codes::Migration),
             Box::new(m20261122_000006_contact_changes::Migration),
+            Box::new(m20261124_000001_send_locks_and_message_expiry::Migration),
             Box::new(m20261125_000101_session_step_up::Migration),
         ]
     }
