@@ -77,22 +77,50 @@ test('Jan signs in, sees his name, signs out, and the session is over on the ser
   await fresh.close();
 });
 
-test('a new session token is issued at sign-in (no session fixation)', async ({ page, baseURL }) => {
-  // Plant a cookie value before signing in: it must not become the session.
-  await page.context().addCookies([{ name: 'ezus_session', value: 'planted-by-an-attacker-0000000000000000000', url: baseURL! }]);
-  await signIn(page, JAN.login, JAN.password);
-  // The password was accepted: the next step is the code.
+test('a live session token planted before sign-in is not taken over (no session fixation)', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  // The attacker's browser holds a live session (here at the code step: any
+  // live token would do) and knows its cookie value. Jan gets one code in
+  // this test: the victim signs in within 30 s, so it is not re-sent.
+  const attacker = await newProjectContext(browser, test.info());
+  const attackerPage = await attacker.newPage();
+  await signIn(attackerPage, JAN.login, JAN.password);
+  await expect(attackerPage).toHaveURL(/\/kod-weryfikacyjny$/);
+  const planted = (await attacker.cookies(baseURL)).find((c) => SESSION_COOKIE.test(c.name));
+  expect(planted, 'the attacker has a session cookie').toBeDefined();
+
+  // The victim has the sign-in form open when the attacker's value is
+  // planted in the victim's browser; then the victim signs in.
+  await gotoReady(page, '/logowanie');
+  await page.context().addCookies([{ name: planted!.name, value: planted!.value, url: baseURL! }]);
+  await page.getByLabel('Login', { exact: true }).fill(JAN.login);
+  await page.getByLabel('Hasło', { exact: true }).fill(JAN.password);
+  await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
   await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
-  const session = (await page.context().cookies(baseURL)).filter((c) => SESSION_COOKIE.test(c.name));
-  expect(session.length).toBe(1);
-  expect(session.map((c) => c.value)).not.toContain('planted-by-an-attacker-0000000000000000000');
-  // And the planted value opens nothing of the flow.
-  const other = await page.context().browser()!.newContext({ baseURL });
-  await other.addCookies([{ name: session[0].name, value: 'planted-by-an-attacker-0000000000000000000', url: baseURL! }]);
-  const otherPage = await other.newPage();
-  await otherPage.goto('/kod-weryfikacyjny');
-  await expect(otherPage).toHaveURL(/\/logowanie$/);
-  await other.close();
+
+  // The victim's session runs under a fresh token…
+  const victim = (await page.context().cookies(baseURL)).filter((c) => SESSION_COOKIE.test(c.name));
+  expect(victim).toHaveLength(1);
+  expect(victim[0].value, 'a new token, not the planted one').not.toBe(planted!.value);
+  await gotoReady(page, '/kod-weryfikacyjny');
+  await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+
+  // …and the planted value opens nothing: the attacker is signed out, and
+  // the value carried to yet another browser finds no session either.
+  await gotoReady(attackerPage, '/kod-weryfikacyjny');
+  await expect(attackerPage).toHaveURL(/\/logowanie\?sesja=wygasla$/);
+  const fresh = await newProjectContext(browser, test.info());
+  await fresh.addCookies([{ name: planted!.name, value: planted!.value, url: baseURL! }]);
+  const api = await fresh.request.post('/api/wyslij-kod', { headers: { Accept: 'application/json' }, form: {} });
+  expect(api.status(), 'no session behind the planted value').toBe(401);
+  const freshPage = await fresh.newPage();
+  await gotoReady(freshPage, '/kod-weryfikacyjny');
+  await expect(freshPage).toHaveURL(/\/logowanie\?sesja=wygasla$/);
+  await attacker.close();
+  await fresh.close();
 });
 
 for (const [what, login, password] of [

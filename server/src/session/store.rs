@@ -81,38 +81,30 @@ impl SessionStore {
     /// stops working at once), and records the step-up's time. `None` if the
     /// session was ended meanwhile — e.g. by a second, racing request that
     /// advanced it first.
+    ///
+    /// One UPDATE that gives the row the new token's hash: atomic on its own,
+    /// and it keeps `created_at` and `expires_at` (the absolute limit runs
+    /// from the first sign-in step). A transaction that read the row first
+    /// would, on SQLite, hold a read lock while asking for the write lock,
+    /// and fail with "database is locked" when people step up at the same
+    /// moment.
     pub async fn advance(&self, current: &ActiveSession, state: SessionState) -> Result<Option<SessionToken>, BackendError> {
+        use sea_orm::sea_query::Expr;
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
         let now = now_millis();
-        let txn = self.db.begin().await?;
-        let Some(old) = session::Entity::find_by_id(current.token.hash()).one(&txn).await? else {
-            txn.rollback().await?;
-            return Ok(None);
-        };
-        let deleted = session::Entity::delete_by_id(current.token.hash()).exec(&txn).await?;
-        if deleted.rows_affected != 1 {
-            // Never leave a write transaction (and SQLite's write lock) to a dropped handle.
-            txn.rollback().await?;
-            return Ok(None);
-        }
-        session::ActiveModel {
-            token_hash: Set(token.hash()),
-            person_id: Set(old.person_id),
-            stage: Set(state.stage.as_str().to_owned()),
-            // The absolute limit runs from the first sign-in step.
-            created_at: Set(old.created_at),
-            last_seen_at: Set(now),
-            expires_at: Set(old.expires_at),
-            account: Set(state.account.map(AccountRef::encode)),
-            role: Set(state.role.map(|r| r.as_str().to_owned())),
+        let moved = session::Entity::update_many()
+            .col_expr(session::Column::TokenHash, Expr::value(token.hash()))
+            .col_expr(session::Column::Stage, Expr::value(state.stage.as_str()))
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .col_expr(session::Column::Account, Expr::value(state.account.map(AccountRef::encode)))
+            .col_expr(session::Column::Role, Expr::value(state.role.map(|r| r.as_str().to_owned())))
             // Due only until the code: from then on the stage says it.
-            password_upgrade_due: Set(false),
-            stepped_up_at: Set(Some(now)),
-        }
-        .insert(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(Some(token))
+            .col_expr(session::Column::PasswordUpgradeDue, Expr::value(false))
+            .col_expr(session::Column::SteppedUpAt, Expr::value(Some(now)))
+            .filter(session::Column::TokenHash.eq(current.token.hash()))
+            .exec(&self.db)
+            .await?;
+        Ok((moved.rows_affected == 1).then_some(token))
     }
 
     /// The live session behind a token. An expired one is deleted and not returned.

@@ -19,6 +19,58 @@ async fn portal_html(app: &TestApp, token: &str) -> String {
     response.text().await.unwrap()
 }
 
+/// Gives Anna a firm of her own and a proxy grant (in force) from the
+/// transport firm; returns the payer's id and the grant's id.
+async fn annas_payer_and_proxy(app: &TestApp) -> (i32, i32) {
+    use ezus_server::db::{entities::{payer, person, proxy_grant}, now_millis};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let db = app.db().await;
+    let anna = person::Entity::find().filter(person::Column::Login.eq(ANNA.login)).one(&db).await.unwrap().unwrap();
+    let own = payer::ActiveModel {
+        nip: Set("1112223332".into()),
+        name: Set("Kwiaciarnia Anna Nowak".into()),
+        address: Set("ul. Kwiatowa 1, 00-001 Warszawa".into()),
+        owner_person_id: Set(Some(anna.id)),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let transport = payer::Entity::find().filter(payer::Column::Nip.eq("8361000020")).one(&db).await.unwrap().unwrap();
+    let now = now_millis();
+    let grant = proxy_grant::ActiveModel {
+        payer_id: Set(transport.id),
+        proxy_person_id: Set(anna.id),
+        grantor_name: Set("Zbigniew Zieliński, wspólnik".into()),
+        scope: Set("pelny".into()),
+        valid_from: Set(now - 3_600_000),
+        valid_to: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    (own.id, grant.id)
+}
+
+/// Anna through the code and her forced password change: at the account choice.
+async fn anna_signed_in(app: &TestApp) -> String {
+    let token = app.signed_in("anowak", ANNA.password, "/zmiana-hasla").await;
+    let good = "rower deszcz latarnia 7";
+    let response = app.post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token)).await;
+    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto"));
+    session_cookie(&response, app.cookie_name).unwrap()
+}
+
+/// The value the choice page gives Jan's own firm.
+async fn jan_payer(app: &TestApp, token: &str) -> String {
+    let html = app.get("/wybierz-konto", Some(token)).await.text().await.unwrap();
+    let at = html.find("Konto płatnika – Kowalski").unwrap();
+    let v = html[..at].rfind(r#"value=""#).unwrap();
+    html[v + 7..].split('"').next().unwrap().to_owned()
+}
+
 on_both_databases! {
     jan_chooses_among_his_accounts_and_revoked_proxies_are_not_offered(app) {
         with_accounts(&app).await;
@@ -95,9 +147,57 @@ on_both_databases! {
         }
         let response = app.post_form("/api/wybierz-konto", "/wybierz-konto", &[], Some(&token)).await;
         assert_eq!(redirected_error(&response).unwrap(), serde_json::json!("Missing"));
-        // Roles he lacks, and roles before an account, are refused too.
+        // Roles before an account are refused too.
         let response = choose(&app, "/api/wybierz-role", "/wybierz-role", "role", "ogolna", &token).await;
         assert!(redirected_error(&response).unwrap().to_string().contains("StepPending"));
+    }
+
+    another_persons_payer_and_proxy_and_a_role_he_lacks_cannot_be_chosen(app) {
+        with_accounts(&app).await;
+        let (annas_payer, annas_grant) = annas_payer_and_proxy(&app).await;
+        let (annas_payer, annas_grant) = (format!("payer:{annas_payer}"), format!("proxy:{annas_grant}"));
+        // Both are real: Anna is offered them and can work in them.
+        let anna = anna_signed_in(&app).await;
+        let offered = app.get("/wybierz-konto", Some(&anna)).await.text().await.unwrap();
+        assert!(offered.contains(&format!(r#"value="{annas_payer}""#)) && offered.contains(&format!(r#"value="{annas_grant}""#)));
+        let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", &annas_payer, &anna).await;
+        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        assert!(portal_html(&app, &anna).await.contains("111-222-33-32"), "Anna's payer opens for Anna");
+
+        // Jan works in his own firm's account, then asks for Anna's.
+        let jan = app.signed_in("jkowalski", JAN.password, "/wybierz-konto").await;
+        let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", &jan_payer(&app, &jan).await, &jan).await;
+        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        for forged in [&annas_payer, &annas_grant] {
+            let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", forged, &jan).await;
+            assert_eq!(redirected_error(&response), Some(serde_json::json!("NotOffered")), "{forged}");
+            // Nothing changed: still his firm, nothing of Anna's.
+            let html = portal_html(&app, &jan).await;
+            assert!(html.contains("777-123-45-67"), "{forged}: still his own firm");
+            assert!(!html.contains("Kwiaciarnia") && !html.contains("111-222-33-32") && !html.contains("Zbigniew"), "{forged}");
+        }
+
+        // A role he no longer has: no longer a benefit recipient.
+        let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", "individual", &jan).await;
+        assert_eq!(location(&response).as_deref(), Some("/wybierz-role"));
+        let response = choose(&app, "/api/wybierz-role", "/wybierz-role", "role", "ubezpieczony", &jan).await;
+        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = app.db().await;
+        db.execute_raw(Statement::from_string(db.get_database_backend(), "DELETE FROM person_roles WHERE role = 'swiadczeniobiorca'"))
+            .await
+            .unwrap();
+        let response = choose(&app, "/api/wybierz-role", "/wybierz-role", "role", "swiadczeniobiorca", &jan).await;
+        assert_eq!(redirected_error(&response), Some(serde_json::json!("NotOffered")));
+        let html = portal_html(&app, &jan).await;
+        assert!(html.contains("Twoje ubezpieczenia") && !html.contains("Twoje świadczenia") && !html.contains("ENM/08/124301"));
+        // Nor may Anna, who has only "ogólna", take a role of Jan's.
+        let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", "individual", &anna).await;
+        assert_eq!(location(&response).as_deref(), Some("/portal"), "one role only: no role page");
+        let response = choose(&app, "/api/wybierz-role", "/wybierz-role", "role", "ubezpieczony", &anna).await;
+        assert_eq!(redirected_error(&response), Some(serde_json::json!("NotOffered")));
+        let html = portal_html(&app, &anna).await;
+        assert!(html.contains("Ogólna") && !html.contains("Twoje ubezpieczenia"));
     }
 
     a_proxy_revoked_while_in_use_sends_back_to_the_choice(app) {
