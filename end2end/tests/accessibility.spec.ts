@@ -77,7 +77,7 @@ test('axe: the verification code, the account and role choices, and the portal',
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(errorSummary(page).getByRole('listitem')).toHaveText(['Wybierz konto.']);
   await expectNoAxeViolations(page, '/wybierz-konto, nothing chosen');
-  await page.getByRole('radio', { name: /^Konto osobiste/ }).check();
+  await page.getByRole('radio', { name: /^Konto indywidualne – / }).check();
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(page).toHaveURL(/\/wybierz-role$/);
   await expectNoAxeViolations(page, '/wybierz-role');

@@ -46,7 +46,7 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await expect(page.getByText('Transport Zieliński')).toHaveCount(0);
 
   // The individual account: his roles, each with its own start page.
-  await choose(page, /^Konto osobiste/);
+  await choose(page, /^Konto indywidualne – /);
   await expect(page).toHaveURL(/\/wybierz-role$/);
   await expect(page.getByRole('group', { name: 'Wybierz rolę' }).getByRole('radio')).toHaveCount(3);
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();

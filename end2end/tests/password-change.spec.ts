@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import {
   ANNA,
   MSG_COMMON,
@@ -10,15 +10,18 @@ import {
   errorSummary,
   expectNoAxeViolations,
   gotoReady,
+  jsOn,
+  latestCode,
   signIn,
+  siteOrigin,
   waitReady,
   signOut,
 } from './support';
 
-// anowak has a legacy 8-character password: after signing in she must set a
-// new one before anything else. Each project has its own database, so each
-// runs this once. The tests of this file run in order: the first leaves her
-// password as it was, the second changes it.
+// anowak has a legacy 8-character password: after her code she must set a
+// new one before anything else (the code comes first: the short password
+// alone never sets a new one). Each project has its own database, so each
+// runs this once.
 
 const NEW_PASSWORD = 'rower deszcz latarnia 7';
 
@@ -40,53 +43,46 @@ async function expectRefused(page: Page, message: string, field: 'new_password' 
   expect(decodeURIComponent(page.url())).not.toMatch(/rower|Polska123456|krotkie/);
 }
 
-a11yTest('the forced password change page has no axe violations, clean and with each error', async ({ page }) => {
+/** Signs Anna in with her legacy password and types the code sent by SMS: the change comes after it. */
+async function signInPastTheCode(page: Page) {
   await signIn(page, ANNA.login, ANNA.password);
-  await expect(page).toHaveURL(/\/zmiana-hasla$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zmień hasło');
-  await expect(page).toHaveTitle('Zmień hasło – eZUS');
-  await expectNoAxeViolations(page, '/zmiana-hasla');
-
-  await submitNewPassword(page, 'krotkie');
-  await expectRefused(page, MSG_TOO_SHORT, 'new_password');
-  await expectNoAxeViolations(page, '/zmiana-hasla, too short');
-
-  await submitNewPassword(page, 'Polska123456');
-  await expectRefused(page, MSG_COMMON, 'new_password');
-  await expectNoAxeViolations(page, '/zmiana-hasla, common');
-
-  await submitNewPassword(page, NEW_PASSWORD, 'rower deszcz latarnia 8');
-  await expectRefused(page, MSG_MISMATCH, 'repeated');
-  await expectNoAxeViolations(page, '/zmiana-hasla, mismatch');
-
-  // Leave her password as it was for the journey below.
-  await signOut(page);
-});
-
-test('with JavaScript the new password is checked as it is typed and the result announced politely @js', async ({ page }) => {
-  // Before the journey below changes her password (tests of this file run in order).
-  await signIn(page, ANNA.login, ANNA.password);
+  // The short password alone opens nothing but the code page.
+  await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+  await waitReady(page);
+  for (const path of ['/zmiana-hasla', '/portal']) {
+    await gotoReady(page, path);
+    await expect(page, `typing ${path} before the code`).toHaveURL(/\/kod-weryfikacyjny$/);
+  }
+  await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, ANNA.codeTo));
+  await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
   await expect(page).toHaveURL(/\/zmiana-hasla$/);
   await waitReady(page);
-  const check = page.locator('#new_password-check');
-  await expect(check).toHaveAttribute('aria-live', 'polite');
-  await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially('Polska123456', { delay: 20 });
-  await expect(check).toContainText('Siła hasła: bardzo słabe');
-  await expect(check).toContainText('To hasło jest zbyt popularne');
-  await page.getByLabel('Nowe hasło', { exact: true }).fill('');
-  await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially(NEW_PASSWORD, { delay: 20 });
-  await expect(check).toHaveText('Siła hasła: bardzo dobre. Hasło spełnia wymagania.');
-  await expectNoAxeViolations(page, '/zmiana-hasla with the live check');
-});
+}
 
-test('anowak must replace her short password before anything else, and the old one stops working', async ({
+// One journey (each sign-in costs Anna one of her 5 codes an hour), with an
+// axe check of the page clean and in each error state.
+a11yTest('anowak types her code, must then replace her short password before anything else, and the old one stops working', async ({
   page,
 }) => {
-  await signIn(page, ANNA.login, ANNA.password);
-  await expect(page).toHaveURL(/\/zmiana-hasla$/);
+  await signInPastTheCode(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zmień hasło');
+  await expect(page).toHaveTitle('Zmień hasło – eZUS');
   await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveAttribute('type', 'password');
   await expect(page.getByLabel('Powtórz nowe hasło', { exact: true })).toHaveAttribute('type', 'password');
+  await expectNoAxeViolations(page, '/zmiana-hasla');
+
+  if (jsOn()) {
+    // With JavaScript the new password is checked as it is typed, announced politely.
+    const check = page.locator('#new_password-check');
+    await expect(check).toHaveAttribute('aria-live', 'polite');
+    await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially('Polska123456', { delay: 20 });
+    await expect(check).toContainText('Siła hasła: bardzo słabe');
+    await expect(check).toContainText('To hasło jest zbyt popularne');
+    await page.getByLabel('Nowe hasło', { exact: true }).fill('');
+    await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially(NEW_PASSWORD, { delay: 20 });
+    await expect(check).toHaveText('Siła hasła: bardzo dobre. Hasło spełnia wymagania.');
+    await expectNoAxeViolations(page, '/zmiana-hasla with the live check');
+  }
 
   // The step cannot be skipped by typing an address.
   for (const path of ['/portal', '/', '/logowanie']) {
@@ -102,9 +98,11 @@ test('anowak must replace her short password before anything else, and the old o
 
   await submitNewPassword(page, 'krotkie');
   await expectRefused(page, MSG_TOO_SHORT, 'new_password');
+  await expectNoAxeViolations(page, '/zmiana-hasla, too short');
 
   await submitNewPassword(page, 'Polska123456');
   await expectRefused(page, MSG_COMMON, 'new_password');
+  await expectNoAxeViolations(page, '/zmiana-hasla, common');
 
   await submitNewPassword(page, 'ANOWAK-ma-kota-od-lat');
   await expectRefused(page, 'Hasło nie może zawierać Twojego loginu.', 'new_password');
@@ -114,6 +112,7 @@ test('anowak must replace her short password before anything else, and the old o
 
   await submitNewPassword(page, NEW_PASSWORD, 'rower deszcz latarnia 8');
   await expectRefused(page, MSG_MISMATCH, 'repeated');
+  await expectNoAxeViolations(page, '/zmiana-hasla, mismatch');
   // The error moved: the first field is no longer marked.
   await expect(page.locator('#new_password')).not.toHaveAttribute('aria-invalid', 'true');
 
@@ -121,6 +120,7 @@ test('anowak must replace her short password before anything else, and the old o
   await gotoReady(page, '/portal');
   await expect(page).toHaveURL(/\/zmiana-hasla$/);
 
+  // The code came first: the new password leads straight on.
   await submitNewPassword(page, NEW_PASSWORD);
   await continueToPortal(page, ANNA.codeTo);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${ANNA.name}`);
@@ -144,4 +144,3 @@ test('anowak must replace her short password before anything else, and the old o
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${ANNA.name}`);
   await signOut(page);
 });
-

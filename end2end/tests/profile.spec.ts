@@ -9,6 +9,7 @@ import {
   gotoReady,
   latestCode,
   signIn,
+  waitReady,
 } from './support';
 
 // "Dane profilu": anowak changes her mobile number; the new number is proven
@@ -27,8 +28,14 @@ async function annaInPortal(page: Page) {
   const codePage = page.getByRole('heading', { level: 1, name: 'Wpisz kod weryfikacyjny' });
   await expect(refused.or(codePage)).toBeVisible();
   if (await refused.isVisible()) {
+    // Her legacy password: the code first, then the forced change.
     await signIn(page, ANNA.login, ANNA.password);
+    await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+    await waitReady(page);
+    await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, ANNA.codeTo));
+    await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
     await expect(page).toHaveURL(/\/zmiana-hasla$/);
+    await waitReady(page);
     await page.getByLabel('Nowe hasło', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Powtórz nowe hasło', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Zmień hasło', exact: true }).click();

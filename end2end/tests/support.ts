@@ -123,7 +123,7 @@ export async function continueToPortal(page: Page, codeTo?: string): Promise<voi
     } else {
       if (path === '/wybierz-konto') {
         await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wybierz konto');
-        await page.getByRole('radio', { name: /^Konto osobiste/ }).check();
+        await page.getByRole('radio', { name: /^Konto indywidualne – / }).check();
       } else {
         await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wybierz rolę');
         await page.getByRole('radio', { name: 'Ogólna', exact: true }).check();

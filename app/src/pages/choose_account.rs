@@ -46,7 +46,7 @@ pub fn scope_label(code: &str) -> &'static str {
 impl AccountChoice {
     pub fn title(&self) -> String {
         match self.kind {
-            AccountKind::Individual => format!("Konto osobiste – {}", self.name),
+            AccountKind::Individual => format!("Konto indywidualne – {}", self.name),
             AccountKind::Payer => format!("Konto płatnika – {}", self.name),
             AccountKind::Proxy => format!("{} – jako pełnomocnik", self.name),
         }

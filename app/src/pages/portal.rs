@@ -87,7 +87,7 @@ pub fn PortalPage() -> impl IntoView {
 
 fn account_label(summary: &PortalSummary) -> String {
     match summary.account_kind {
-        AccountKind::Individual => "Konto osobiste".into(),
+        AccountKind::Individual => format!("Konto indywidualne – {}", summary.account_name),
         AccountKind::Payer => format!("Konto płatnika – {}", summary.account_name),
         AccountKind::Proxy => format!("{} – jako pełnomocnik", summary.account_name),
     }

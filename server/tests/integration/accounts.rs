@@ -78,7 +78,7 @@ on_both_databases! {
         // No skipping to the portal.
         assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/wybierz-konto"));
         let html = app.get("/wybierz-konto", Some(&token)).await.text().await.unwrap();
-        assert!(html.contains("Konto osobiste – Jan Kowalski"), "{html}");
+        assert!(html.contains("Konto indywidualne – Jan Kowalski"), "{html}");
         assert!(html.contains("Konto płatnika – Kowalski Usługi Remontowe Jan Kowalski"));
         assert!(html.contains("Piekarnia Wiśniewscy sp. z o.o. – jako pełnomocnik"));
         assert!(html.contains("Maria Wiśniewska"));
@@ -227,7 +227,7 @@ on_both_databases! {
         assert_eq!(location(&response).as_deref(), Some("/portal"));
         let token = session_cookie(&response, app.cookie_name).unwrap();
         let html = portal_html(&app, &token).await;
-        assert!(html.contains("Konto osobiste") && html.contains("Ogólna"));
+        assert!(html.contains("Konto indywidualne – Anna Nowak") && html.contains("Ogólna"));
         assert!(html.contains("anna.nowak@example.pl") && html.contains("SMS"));
         assert!(!html.contains("Zmień konto") && !html.contains("Zmień rolę"));
     }
