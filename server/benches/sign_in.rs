@@ -10,7 +10,11 @@
 //!   a session and queues a code) — at 1 and at 8 concurrent clients, with
 //!   the ratio to the baseline;
 //! - the process's peak resident memory after start-up and after the burst,
-//!   which the bounded hashing concurrency keeps flat.
+//!   which the bounded hashing concurrency keeps flat;
+//! - hashing admission: a burst of 64 simultaneous sign-ins against the
+//!   shipped queue (twice the pool): how many are checked, how many are
+//!   refused at once with 503, how fast each kind is answered, and the
+//!   right-password sign-in's latency in the middle of the burst.
 //!
 //! Run: `cargo bench -p server --bench sign_in` (add `-- --quick` for fewer rounds).
 
@@ -91,6 +95,10 @@ async fn main() {
     // throttle (a defence, not the subject here) never steps in.
     // (The benchmark's loopback is its trusted proxy.)
     settings.http.trusted_proxies = Some(vec!["127.0.0.0/8".into()]);
+    // The latency rows measure the work, not admission: room for all 8
+    // clients. The admission row below uses the shipped queue.
+    let shipped_queue = settings.argon2.max_queued;
+    settings.argon2.max_queued = 64;
     let leptos = settings.leptos.as_mut().unwrap();
     leptos.site_addr = "127.0.0.1:0".parse().unwrap();
 
@@ -149,19 +157,20 @@ async fn main() {
     let rss_started = peak_rss_kib();
 
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let origin = std::sync::Arc::new(base.clone());
     let health = {
         let (c, u) = (client.clone(), format!("{base}/healthz"));
         move || { let (c, u) = (c.clone(), u.clone()); async move { c.get(&u).send().await.unwrap().bytes().await.unwrap(); } }
     };
     let sign_in = |login: Option<&'static str>, password: &'static str| {
-        let (c, u) = (client.clone(), format!("{base}/api/zaloguj"));
+        let (c, u, origin) = (client.clone(), format!("{base}/api/zaloguj"), origin.clone());
         move || {
-            let (c, u) = (c.clone(), u.clone());
+            let (c, u, origin) = (c.clone(), u.clone(), origin.clone());
             async move {
                 let n = rand_suffix();
                 let login = login.map(str::to_owned).unwrap_or_else(|| format!("bench{n}"));
                 let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
-                let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
+                let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie").header("origin", origin.as_str())
                     .header("x-forwarded-for", client_ip)
                     .form(&[("login", login.as_str()), ("password", password)]).send().await.unwrap();
                 assert_eq!(r.status(), 302);
@@ -181,14 +190,14 @@ async fn main() {
         let unknown = measure(rounds, concurrency, sign_in(None, "Dowolne-Haslo-123")).await;
         line("sign-in, unknown login", &unknown);
         let wrong = {
-            let (c, u, next) = (client.clone(), format!("{base}/api/zaloguj"), next_known.clone());
+            let (c, u, next, origin) = (client.clone(), format!("{base}/api/zaloguj"), next_known.clone(), origin.clone());
             measure(rounds, concurrency, move || {
-                let (c, u) = (c.clone(), u.clone());
+                let (c, u, origin) = (c.clone(), u.clone(), origin.clone());
                 let login = format!("bench{}", next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                 async move {
                     let n = rand_suffix();
                     let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
-                    let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie")
+                    let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie").header("origin", origin.as_str())
                         .header("x-forwarded-for", client_ip)
                         .form(&[("login", login.as_str()), ("password", "Dowolne-Haslo-123")]).send().await.unwrap();
                     assert_eq!(r.status(), 302);
@@ -202,6 +211,7 @@ async fn main() {
     }
     let rss_after = peak_rss_kib();
     println!("peak RSS: {} MiB before start, {} MiB after start, {} MiB after the sign-in bursts", rss_before / 1024, rss_started / 1024, rss_after / 1024);
+    admission_burst(&settings, shipped_queue, &hasher).await;
     let _ = std::fs::remove_file(&db_file);
 }
 
@@ -217,4 +227,65 @@ fn valid_pesel(i: usize) -> String {
     let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
     let sum: u32 = base.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
     format!("{base}{}", (10 - sum % 10) % 10)
+}
+
+/// 64 sign-ins at once (unknown logins, each from its own address) against
+/// a second server with the shipped hashing queue, and one right-password
+/// sign-in in the middle of them.
+async fn admission_burst(settings: &Settings, shipped_queue: usize, hasher: &PasswordHasher) {
+    let mut settings = settings.clone();
+    settings.argon2.max_queued = shipped_queue;
+    let db_file = std::env::temp_dir().join(format!("ezus-bench-burst-{}.sqlite", std::process::id()));
+    settings.database.url = format!("sqlite://{}?mode=rwc", db_file.display());
+    let app = Application::build(settings.clone()).await.expect("server starts");
+    let base = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    let db = sea_orm::Database::connect(&settings.database.url).await.unwrap();
+    demo_data::load(&db, hasher, demo_data::DEMO_PEOPLE).await.unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let attempt = |login: String, password: &'static str, n: u64| {
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            let t = Instant::now();
+            let status = client
+                .post(format!("{base}/api/zaloguj"))
+                .header("accept", "application/json")
+                .header("origin", base.as_str())
+                .header("x-forwarded-for", format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1))
+                .form(&[("login", login.as_str()), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status();
+            (status.as_u16(), t.elapsed())
+        }
+    };
+    let started = Instant::now();
+    let burst: Vec<_> = (0..64).map(|i| tokio::spawn(attempt(format!("nikt{i}"), "Dowolne-Haslo-123", rand_suffix()))).collect();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let honest = attempt("jkowalski".into(), "Kowalski-Haslo-2024", rand_suffix()).await;
+    let mut checked = Vec::new();
+    let mut refused = Vec::new();
+    for b in burst {
+        let (status, took) = b.await.unwrap();
+        match status {
+            401 => checked.push(took),
+            503 => refused.push(took),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let total = started.elapsed();
+    checked.sort();
+    refused.sort();
+    let queue = if shipped_queue == 0 { "twice the pool".to_owned() } else { shipped_queue.to_string() };
+    println!("admission: 64 sign-ins at once, queue {queue}: {} checked (p50 {:.1} ms, max {:.1} ms), {} refused with 503 (p50 {:.2} ms, max {:.2} ms); all answered in {:.1} ms",
+        checked.len(),
+        checked.get(checked.len() / 2).map_or(0.0, |d| ms(*d)),
+        checked.last().map_or(0.0, |d| ms(*d)),
+        refused.len(),
+        refused.get(refused.len() / 2).map_or(0.0, |d| ms(*d)),
+        refused.last().map_or(0.0, |d| ms(*d)),
+        ms(total));
+    println!("admission: the right password during the burst: status {}, {:.1} ms", honest.0, ms(honest.1));
+    let _ = std::fs::remove_file(&db_file);
 }
