@@ -114,7 +114,10 @@ test('a live session token planted before sign-in is not taken over (no session 
   await expect(attackerPage).toHaveURL(/\/logowanie\?sesja=wygasla$/);
   const fresh = await newProjectContext(browser, test.info());
   await fresh.addCookies([{ name: planted!.name, value: planted!.value, url: baseURL! }]);
-  const api = await fresh.request.post('/api/wyslij-kod', { headers: { Accept: 'application/json' }, form: {} });
+  const api = await fresh.request.post('/api/wyslij-kod', {
+    headers: { Accept: 'application/json', Origin: new URL(baseURL!).origin },
+    form: {},
+  });
   expect(api.status(), 'no session behind the planted value').toBe(401);
   const freshPage = await fresh.newPage();
   await gotoReady(freshPage, '/kod-weryfikacyjny');
