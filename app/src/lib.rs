@@ -19,7 +19,7 @@ use leptos_router::{
     path,
 };
 
-use components::{SiteFooter, SiteHeader, SkipLink};
+use components::{NavigationWatch, SiteFooter, SiteHeader, SkipLink, provide_navigation_focus};
 use pages::{
     accessibility::AccessibilityPage,
     change_password::ChangePasswordPage,
@@ -72,9 +72,11 @@ fn provide_request_nonce() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_navigation_focus();
     view! {
         <Title formatter=|text: String| format!("{text} – eZUS")/>
         <Router>
+            <NavigationWatch/>
             <SkipLink/>
             <SiteHeader/>
             <main id="tresc" class="site-main" tabindex="-1">

@@ -3,8 +3,10 @@ import {
   JAN,
   a11yTest as test,
   errorSummary,
+  expectHeadingFocused,
   expectNoAxeViolations,
   gotoReady,
+  jsOn,
   latestCode,
   signIn,
   waitReady,
@@ -29,6 +31,7 @@ async function switchAccount(page: Page, radio: RegExp | string) {
 test('Jan cannot skip a step, then works in each of his accounts and roles', async ({ page }) => {
   await signIn(page, JAN.login, JAN.password);
   await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+  await expectHeadingFocused(page, 'Wpisz kod weryfikacyjny');
   // Typed addresses lead back to the step he is at.
   for (const path of ['/portal', '/wybierz-konto', '/wybierz-role', '/logowanie', '/']) {
     await gotoReady(page, path);
@@ -39,6 +42,7 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
 
   // Three accounts on offer; the revoked proxy is not among them.
   await expect(page).toHaveURL(/\/wybierz-konto$/);
+  await expectHeadingFocused(page, 'Wybierz konto');
   await gotoReady(page, '/portal');
   await expect(page, 'no portal before an account is chosen').toHaveURL(/\/wybierz-konto$/);
   const accounts = page.getByRole('group', { name: 'Wybierz konto' }).getByRole('radio');
@@ -48,18 +52,26 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   // The individual account: his roles, each with its own start page.
   await choose(page, /^Konto indywidualne – /);
   await expect(page).toHaveURL(/\/wybierz-role$/);
+  await expectHeadingFocused(page, 'Wybierz rolę');
   await expect(page.getByRole('group', { name: 'Wybierz rolę' }).getByRole('radio')).toHaveCount(3);
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(errorSummary(page)).toContainText('Wybierz rolę.');
   await expectNoAxeViolations(page, '/wybierz-role, nothing chosen');
+  if (jsOn()) {
+    // The summary's link puts the focus in the field itself, not just near it.
+    await errorSummary(page).getByRole('link', { name: 'Wybierz rolę.' }).click();
+    await expect(page.getByRole('group', { name: 'Wybierz rolę' }).getByRole('radio').first()).toBeFocused();
+  }
   await choose(page, 'Ubezpieczony');
   await expect(page).toHaveURL(/\/portal$/);
+  await expectHeadingFocused(page, `Witaj, ${JAN.name}`);
   await expect(page.getByRole('heading', { level: 2, name: 'Twoje ubezpieczenia' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Umowa o pracę' })).toBeVisible();
   await expectNoAxeViolations(page, '/portal as Ubezpieczony');
 
   await page.getByRole('link', { name: 'Zmień rolę' }).click();
   await expect(page).toHaveURL(/\/wybierz-role$/);
+  await expectHeadingFocused(page, 'Wybierz rolę');
   await choose(page, 'Świadczeniobiorca');
   await expect(page.getByRole('heading', { level: 2, name: 'Twoje świadczenia' })).toBeVisible();
   await expect(page.getByText('ENM/08/124301')).toBeVisible();
@@ -68,6 +80,7 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   // His firm's payer account: no roles there.
   await switchAccount(page, /^Konto płatnika – Kowalski Usługi Remontowe/);
   await expect(page).toHaveURL(/\/portal$/);
+  await expectHeadingFocused(page, `Witaj, ${JAN.name}`);
   await expect(page.getByRole('heading', { level: 2, name: 'Twoja firma' })).toBeVisible();
   await expect(page.getByText('777-123-45-67')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Zmień rolę' })).toHaveCount(0);

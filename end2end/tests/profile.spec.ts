@@ -53,10 +53,41 @@ test('two minutes before the idle timeout a dialog warns and lets her stay signe
   const stay = page.getByRole('button', { name: 'Przedłuż sesję', exact: true });
   await page.clock.fastForward('12:30');
   await expect(dialog).toHaveCount(0);
+  // Where she was when the warning came: the "Dane profilu" link.
+  const profileLink = page.getByRole('link', { name: 'Dane profilu' });
+  await profileLink.focus();
   await page.clock.fastForward('00:40');
   await expect(dialog).toBeVisible();
   await expect(stay).toBeFocused();
   await expectNoAxeViolations(page, '/portal with the idle warning');
+  // A real modal: Tab stays inside it.
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('dialog')), `Tab ${i + 1} stays in the dialog`).toBe(true);
+  }
+  await page.keyboard.press('Shift+Tab');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+  // Escape means "stay signed in", and the focus goes back where she was.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(profileLink).toBeFocused();
+
+  // At 320 × 256 CSS px (400 % zoom) the dialog scrolls within itself: its
+  // top and both buttons can be reached.
+  await page.setViewportSize({ width: 320, height: 256 });
+  await page.clock.fastForward('13:10');
+  await expect(dialog).toBeVisible();
+  const box = (await dialog.boundingBox())!;
+  expect(box.y, 'the top of the dialog is on screen').toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height, 'the dialog ends within the viewport').toBeLessThanOrEqual(256);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  const title = page.getByRole('heading', { level: 2, name: 'Czy chcesz kontynuować?' });
+  await title.scrollIntoViewIfNeeded();
+  await expect(title).toBeInViewport();
+  const leave = page.getByRole('button', { name: 'Wyloguj się', exact: true });
+  await leave.scrollIntoViewIfNeeded();
+  await expect(leave).toBeInViewport();
+  await page.setViewportSize({ width: 1280, height: 720 });
   await stay.click();
   await expect(dialog).toHaveCount(0);
   // Still signed in, on the server too.

@@ -152,6 +152,17 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wylogowano');
 }
 
+/**
+ * With JavaScript a step is a navigation inside the page: the new page's
+ * `h1` must then hold the focus (WCAG 2.4.3). Without JavaScript each step
+ * is a fresh page, starting at the top: nothing to check.
+ */
+export async function expectHeadingFocused(page: Page, name: string | RegExp): Promise<void> {
+  if (jsOn()) {
+    await expect(page.getByRole('heading', { level: 1, name }), `focus on the heading "${name}"`).toBeFocused();
+  }
+}
+
 /** The error summary of a form. */
 export function errorSummary(page: Page) {
   return page.locator('div.error-summary[role="alert"]');

@@ -47,11 +47,39 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
                 {errors
                     .into_iter()
                     .map(|e| match e.field_id {
-                        Some(id) => view! { <li><a href=format!("#{id}")>{e.message}</a></li> }.into_any(),
+                        Some(id) => view! {
+                            <li><a href=format!("#{id}") rel="external" on:click=move |ev| focus_field(id, ev)>{e.message}</a></li>
+                        }
+                        .into_any(),
                         None => view! { <li>{e.message}</li> }.into_any(),
                     })
                     .collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// The GOV.UK error summary's link: the field itself takes the focus, with
+/// its label scrolled into view above it (a bare `#id` link would only
+/// scroll, leaving the focus in the summary and the label off screen).
+/// Links to something that is not a form field keep their plain behaviour.
+fn focus_field(id: &str, ev: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    let document = document();
+    let Some(field) = document.get_element_by_id(id) else { return };
+    if !matches!(field.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+        return;
+    }
+    ev.prevent_default();
+    let label = document.query_selector(&format!("label[for='{id}']")).ok().flatten();
+    let legend = field.closest("fieldset").ok().flatten().and_then(|f| f.query_selector("legend").ok().flatten());
+    // A radio button or checkbox shows its question (the legend); any other field its label.
+    let choice = matches!(field.get_attribute("type").as_deref(), Some("radio" | "checkbox"));
+    let shown = if choice { legend.or(label) } else { label.or(legend) };
+    if let Some(shown) = shown {
+        shown.scroll_into_view();
+    }
+    if let Ok(field) = field.dyn_into::<leptos::web_sys::HtmlElement>() {
+        let _ = field.focus();
     }
 }

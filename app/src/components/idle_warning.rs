@@ -58,10 +58,26 @@ pub fn IdleWarning() -> impl IntoView {
             arm(idle_secs);
         }
     });
+    // A real modal: the page behind is inert (Tab stays in the dialog), and
+    // the focus goes back where the person was once the dialog closes.
+    let dialog = NodeRef::<html::Dialog>::new();
+    let return_to = StoredValue::new_local(None::<leptos::web_sys::HtmlElement>);
     Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
         if shown.get() {
+            if !dialog.open() {
+                use leptos::wasm_bindgen::JsCast;
+                let active = document().active_element().and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+                return_to.set_value(active);
+                let _ = dialog.show_modal();
+            }
             if let Some(button) = stay.get() {
                 let _ = button.focus();
+            }
+        } else if dialog.open() {
+            dialog.close();
+            if let Some(element) = return_to.get_value() {
+                let _ = element.focus();
             }
         }
     });
@@ -72,29 +88,30 @@ pub fn IdleWarning() -> impl IntoView {
     });
 
     view! {
-        <Show when=move || shown.get()>
-            <div class="dialog-backdrop">
-                <div
-                    class="dialog"
-                    role="alertdialog"
-                    aria-modal="true"
-                    aria-labelledby="idle-title"
-                    aria-describedby="idle-text"
-                >
-                    <h2 class="heading-s" id="idle-title">"Czy chcesz kontynuować?"</h2>
-                    <p id="idle-text">
-                        "Za 2 minuty wylogujemy Cię z powodu braku aktywności. Jeśli chcesz dalej pracować, przedłuż sesję."
-                    </p>
-                    <div class="dialog__actions">
-                        <button type="button" class="button" node_ref=stay on:click=move |_| { extend.dispatch(KeepAlive {}); }>
-                            "Przedłuż sesję"
-                        </button>
-                        <button type="button" class="button button--secondary" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
-                            "Wyloguj się"
-                        </button>
-                    </div>
-                </div>
+        // Escape means "Przedłuż sesję": staying is the safe answer.
+        <dialog
+            class="dialog"
+            role="alertdialog"
+            aria-labelledby="idle-title"
+            aria-describedby="idle-text"
+            node_ref=dialog
+            on:cancel=move |ev: leptos::ev::Event| {
+                ev.prevent_default();
+                extend.dispatch(KeepAlive {});
+            }
+        >
+            <h2 class="heading-s" id="idle-title">"Czy chcesz kontynuować?"</h2>
+            <p id="idle-text">
+                "Za 2 minuty wylogujemy Cię z powodu braku aktywności. Jeśli chcesz dalej pracować, przedłuż sesję."
+            </p>
+            <div class="dialog__actions">
+                <button type="button" class="button" node_ref=stay on:click=move |_| { extend.dispatch(KeepAlive {}); }>
+                    "Przedłuż sesję"
+                </button>
+                <button type="button" class="button button--secondary" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                    "Wyloguj się"
+                </button>
             </div>
-        </Show>
+        </dialog>
     }
 }

@@ -1,3 +1,4 @@
+use super::PageHeading;
 use leptos::prelude::*;
 
 /// One option of a radio group.
@@ -24,7 +25,7 @@ pub fn RadioChoices(
 ) -> impl IntoView {
     view! {
         <fieldset class="choice-group" aria-describedby=move || error.get().map(|_| error_id)>
-            <legend class="choice-group__legend"><h1>{legend}</h1></legend>
+            <legend class="choice-group__legend"><PageHeading>{legend}</PageHeading></legend>
             <p class="hint">{intro}</p>
             {move || error.get().map(|m| view! {
                 <p class="field__error" id=error_id>

@@ -1,6 +1,7 @@
 //! `/deklaracja-dostepnosci`: the accessibility statement required by the
 //! Polish act on digital accessibility (ustawa z 4 kwietnia 2019 r.).
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ pub fn AccessibilityPage() -> impl IntoView {
     view! {
         <Title text="Deklaracja dostępności"/>
         <div class="page prose">
-            <h1>"Deklaracja dostępności eZUS"</h1>
+            <PageHeading>"Deklaracja dostępności eZUS"</PageHeading>
             <p>
                 "Zakład Ubezpieczeń Społecznych zobowiązuje się zapewnić dostępność swojej strony internetowej zgodnie z ustawą z dnia 4 kwietnia 2019 r. o dostępności cyfrowej stron internetowych i aplikacji mobilnych podmiotów publicznych. Deklaracja dotyczy części eZUS służącej do logowania i wyboru konta."
             </p>

@@ -1,5 +1,6 @@
 //! `/zmiana-hasla`: the forced upgrade of a password shorter than 12 characters.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -190,7 +191,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text="Zmień hasło"/>
         <div class="page page--narrow">
-            <h1>"Zmień hasło"</h1>
+            <PageHeading>"Zmień hasło"</PageHeading>
             <p>
                 "Twoje hasło ma mniej niż 12 znaków. Od teraz hasło do eZUS musi być dłuższe, bo krótkie hasła łatwo odgadnąć. Zanim przejdziesz dalej, ustaw nowe hasło. Dotychczasowe hasło przestanie działać."
             </p>

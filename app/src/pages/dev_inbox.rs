@@ -1,6 +1,7 @@
 //! `/dev/skrzynka`: in dev mode only, every e-mail and SMS the portal would
 //! have sent. Outside dev mode the page and its data do not exist (404).
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -33,7 +34,7 @@ pub fn DevInboxPage() -> impl IntoView {
     view! {
         <Title text="Skrzynka deweloperska"/>
         <div class="page">
-            <h1>"Skrzynka deweloperska"</h1>
+            <PageHeading>"Skrzynka deweloperska"</PageHeading>
             <p class="hint">"Tryb deweloperski: tu widać wiadomości, które eZUS wysłałby e-mailem lub SMS-em. Najnowsze na górze."</p>
             <Suspense fallback=|| view! { <p>"Wczytywanie…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,5 +1,6 @@
 //! Any unknown address: an accessible 404 page.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <Title text="Nie znaleziono strony"/>
         <div class="page page--narrow">
-            <h1>"Nie znaleziono strony"</h1>
+            <PageHeading>"Nie znaleziono strony"</PageHeading>
             <p>"Strona o tym adresie nie istnieje. Jeśli adres został wpisany ręcznie, sprawdź, czy nie ma w nim błędu."</p>
             <p><a href=routes::ROOT>"Przejdź do strony głównej eZUS"</a></p>
         </div>

@@ -1,6 +1,7 @@
 //! Pages whose journeys are not open yet: each says what will be there and
 //! what the person can do meanwhile.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,7 +12,7 @@ fn PlannedPage(title: &'static str, what: &'static str, meanwhile: &'static str)
     view! {
         <Title text=title/>
         <div class="page page--narrow">
-            <h1>{title}</h1>
+            <PageHeading>{title}</PageHeading>
             <p>{what}</p>
             <div class="notice" role="note">
                 <p><strong>"Ta usługa nie jest jeszcze dostępna w nowym eZUS."</strong></p>

@@ -1,6 +1,7 @@
 //! `/portal`: the start page of the chosen account and role, switching, and
 //! signing out.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -101,7 +102,7 @@ fn PortalView(summary: PortalSummary) -> impl IntoView {
     let role = summary.role.map(RoleKind::label);
     view! {
         <div class="page">
-            <h1>"Witaj, " {summary.first_name.clone()} " " {summary.last_name.clone()}</h1>
+            <PageHeading>"Witaj, " {summary.first_name.clone()} " " {summary.last_name.clone()}</PageHeading>
             {move || failed().map(|e| view! { <div class="notice notice--error" role="alert">{e.message()}</div> })}
             <section aria-labelledby="where-title" class="where">
                 <h2 class="visually-hidden" id="where-title">"Gdzie pracujesz"</h2>

@@ -1,6 +1,7 @@
 //! `/profil` ("Dane profilu"): contact data and the recovery channel, and
 //! `/profil/potwierdz`: the code sent to the new address or number.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -262,7 +263,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Dane profilu"</h1>
+            <PageHeading>"Dane profilu"</PageHeading>
             {summary}
             {move || (error.get().is_none() && query.read().get(CHANGED).is_some()).then(|| view! {
                 <div class="notice" role="status"><p>"Zapisaliśmy nowe dane kontaktowe. Na poprzedni adres lub numer wysłaliśmy powiadomienie o zmianie."</p></div>
@@ -340,7 +341,7 @@ fn ConfirmForm(prompt: CodePrompt) -> impl IntoView {
     };
     view! {
         <div class="page page--narrow">
-            <h1>"Potwierdź nowe dane kontaktowe"</h1>
+            <PageHeading>"Potwierdź nowe dane kontaktowe"</PageHeading>
             {move || message.get().map(|m| view! { <ErrorSummary errors=vec![FieldError::at("code", m)]/> })}
             <p>{where_to}</p>
             <p>"Kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy go wpiszesz."</p>

@@ -1,5 +1,6 @@
 //! `/logowanie`: login and password.
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -192,7 +193,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text="Zaloguj się"/>
         <div class="page page--narrow">
-            <h1>"Zaloguj się do eZUS"</h1>
+            <PageHeading>"Zaloguj się do eZUS"</PageHeading>
             {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
             {move || session_ended().then(|| view! {
                 <div class="notice" role="status">

@@ -1,6 +1,7 @@
 //! `/kod-weryfikacyjny`: every password sign-in is confirmed with a code sent
 //! by the person's recovery channel (SMS or e-mail).
 
+use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -207,7 +208,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
     };
     view! {
         <div class="page page--narrow">
-            <h1>"Wpisz kod weryfikacyjny"</h1>
+            <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
             {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary()]/> })}
             {move || sent_again().then(|| view! {
                 <div class="notice" role="status">
