@@ -46,6 +46,17 @@ test.describe('at 320 px wide', () => {
     await continueToPortal(page, JAN.codeTo);
     await expectNoHorizontalScroll(page, '/portal');
     await expectAllWithinViewport(page, '/portal');
+    // The insurance titles: stacked cells, each with its own label (1.3.1).
+    await page.getByRole('link', { name: 'Zmień rolę' }).click();
+    await page.getByRole('radio', { name: 'Ubezpieczony' }).check();
+    await page.getByRole('button', { name: 'Dalej', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Twoje ubezpieczenia' })).toBeVisible();
+    const row = page.getByRole('row').filter({ hasText: 'Umowa o pracę' });
+    for (const label of ['Tytuł ubezpieczenia', 'Kod', 'Płatnik', 'Od']) {
+      await expect(row.locator('.table__label', { hasText: label }), `the stacked cell says "${label}"`).toBeVisible();
+    }
+    await expect(page.getByRole('columnheader', { name: 'Kod' }), 'the table keeps its headers for screen readers').toHaveCount(1);
+    await expectNoHorizontalScroll(page, '/portal as Ubezpieczony');
     await signOut(page);
     await expectNoHorizontalScroll(page, '/wylogowano');
   });

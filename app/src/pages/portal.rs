@@ -148,7 +148,7 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                     view! { <p>"Nie masz zgłoszonych tytułów ubezpieczenia."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="table">
+                        <table class="table" role="table">
                             <caption class="visually-hidden">"Tytuły ubezpieczenia"</caption>
                             <thead><tr>
                                 <th scope="col">"Tytuł ubezpieczenia"</th>
@@ -158,7 +158,15 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {titles.into_iter().map(|t| view! {
-                                    <tr><td>{t.description}</td><td>{t.code}</td><td>{t.payer_name}</td><td>{t.since}</td></tr>
+                                    // Each cell carries its header, shown when the
+                                    // cells stack on a narrow screen (1.3.1);
+                                    // screen readers get it from the table.
+                                    <tr>
+                                        <td><span class="table__label" aria-hidden="true">"Tytuł ubezpieczenia"</span>{t.description}</td>
+                                        <td><span class="table__label" aria-hidden="true">"Kod"</span>{t.code}</td>
+                                        <td><span class="table__label" aria-hidden="true">"Płatnik"</span>{t.payer_name}</td>
+                                        <td><span class="table__label" aria-hidden="true">"Od"</span>{t.since}</td>
+                                    </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
