@@ -129,6 +129,18 @@ pub fn polish_plural(n: u64, one: &'static str, few: &'static str, many: &'stati
 mod tests {
     use super::polish_plural;
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn on_the_server_unreadable_arguments_are_bad_input_and_nothing_else_is() {
+        use super::{ServerFnErrorErr as E, ServerFnFailure, server_fn_failure};
+        for unreadable in [E::Args("missing field `login`".into()), E::MissingArg("login".into()), E::Deserialization("invalid utf-8".into())] {
+            assert_eq!(server_fn_failure(unreadable), ServerFnFailure::BadInput);
+        }
+        for other in [E::Serialization("x".into()), E::Response("x".into()), E::ServerError("x".into())] {
+            assert!(matches!(server_fn_failure(other), ServerFnFailure::Transport(_)));
+        }
+    }
+
     #[test]
     fn polish_plurals() {
         let m = |n| polish_plural(n, "minutę", "minuty", "minut");
