@@ -16,6 +16,10 @@ pub enum AppError {
     StepPending { path: String },
     #[error("service unavailable")]
     Unavailable,
+    /// The call's arguments could not be read: a field missing or given
+    /// twice, a body that is no form or not UTF-8. Answered 400.
+    #[error("the request could not be read")]
+    BadInput,
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -26,6 +30,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn => http::StatusCode::UNAUTHORIZED,
             AppError::StepPending { .. } => http::StatusCode::CONFLICT,
+            AppError::BadInput => http::StatusCode::BAD_REQUEST,
             AppError::Unavailable | AppError::Transport(_) => http::StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -36,6 +41,7 @@ impl AppError {
             AppError::NotSignedIn => "Twoja sesja wygasła lub nie jesteś zalogowany. Zaloguj się ponownie.",
             AppError::StepPending { .. } => "Najpierw dokończ logowanie.",
             AppError::Unavailable => UNAVAILABLE,
+            AppError::BadInput => BAD_INPUT,
             AppError::Transport(_) => TRANSPORT,
         }
     }
@@ -45,12 +51,51 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        server_fn_failure(value).into()
+    }
+}
+
+/// What went wrong when server_fn itself failed, before or after a server
+/// function's body: the error types of the pages are made from this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerFnFailure {
+    /// On the server: the call's arguments could not be read.
+    BadInput,
+    /// Anything else: the call did not get through (the network on the
+    /// client; an answer that could not be built on the server).
+    Transport(String),
+}
+
+impl From<ServerFnFailure> for AppError {
+    fn from(value: ServerFnFailure) -> Self {
+        match value {
+            ServerFnFailure::BadInput => AppError::BadInput,
+            ServerFnFailure::Transport(detail) => AppError::Transport(detail),
+        }
+    }
+}
+
+/// Sorts server_fn's own error. On the server, `Args`, `MissingArg` and
+/// `Deserialization` only arise while reading a call's body (the server
+/// decodes no answers): the call is refused as bad input, with status 400
+/// and a log line (`ports::refuse_bad_input`), instead of the 500
+/// server_fn would answer. In the browser the same kinds mean an answer that
+/// could not be read: a transport problem.
+pub fn server_fn_failure(error: ServerFnErrorErr) -> ServerFnFailure {
+    match error {
+        #[cfg(feature = "ssr")]
+        unreadable @ (ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_)) => {
+            crate::ports::refuse_bad_input(&unreadable.to_string());
+            ServerFnFailure::BadInput
+        }
+        other => ServerFnFailure::Transport(other.to_string()),
     }
 }
 
 pub const UNAVAILABLE: &str =
     "Usługa jest chwilowo niedostępna. Spróbuj ponownie za kilka minut.";
+pub const BAD_INPUT: &str =
+    "Formularz nie dotarł do nas w całości albo został uszkodzony. Odśwież stronę i wypełnij go ponownie.";
 pub const TRANSPORT: &str =
     "Nie udało się połączyć z eZUS. Sprawdź połączenie z internetem i spróbuj ponownie.";
 
@@ -83,6 +128,18 @@ pub fn polish_plural(n: u64, one: &'static str, few: &'static str, many: &'stati
 #[cfg(test)]
 mod tests {
     use super::polish_plural;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn on_the_server_unreadable_arguments_are_bad_input_and_nothing_else_is() {
+        use super::{ServerFnErrorErr as E, ServerFnFailure, server_fn_failure};
+        for unreadable in [E::Args("missing field `login`".into()), E::MissingArg("login".into()), E::Deserialization("invalid utf-8".into())] {
+            assert_eq!(server_fn_failure(unreadable), ServerFnFailure::BadInput);
+        }
+        for other in [E::Serialization("x".into()), E::Response("x".into()), E::ServerError("x".into())] {
+            assert!(matches!(server_fn_failure(other), ServerFnFailure::Transport(_)));
+        }
+    }
 
     #[test]
     fn polish_plurals() {

@@ -16,7 +16,7 @@ use crate::{
     config::Settings,
     db, demo_data,
     error::BackendError,
-    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, health, security_headers},
+    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, form_body, health, security_headers},
     passwords::{
         check::{CheckSetupError, NewPasswordCheck},
         hasher::{HashError, PasswordHasher},
@@ -130,6 +130,7 @@ fn router(settings: &Settings, services: Services, gate: SessionGate, db: Databa
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(leptos_options)
         // Innermost first: each layer wraps all above it.
+        .layer(middleware::from_fn(form_body::form_only))
         .layer(middleware::from_fn_with_state(gate, flow_guard::guard))
         .layer(middleware::from_fn(move |request, next| error_pages::hide_dev_pages(dev_mode, request, next)))
         .layer(middleware::from_fn(move |request, next| csrf::guard(same_origin.clone(), request, next)))

@@ -107,7 +107,7 @@ impl leptos::server_fn::error::FromServerFnError for ChangePasswordError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        ChangePasswordError::App(AppError::Transport(value.to_string()))
+        ChangePasswordError::App(crate::errors::server_fn_failure(value).into())
     }
 }
 

@@ -106,7 +106,7 @@ impl leptos::server_fn::error::FromServerFnError for ChoiceError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        ChoiceError::App(AppError::Transport(value.to_string()))
+        ChoiceError::App(crate::errors::server_fn_failure(value).into())
     }
 }
 

@@ -119,7 +119,7 @@ impl leptos::server_fn::error::FromServerFnError for ContactError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        ContactError::App(AppError::Transport(value.to_string()))
+        ContactError::App(crate::errors::server_fn_failure(value).into())
     }
 }
 

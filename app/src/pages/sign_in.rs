@@ -27,6 +27,9 @@ pub enum SignInError {
     Overloaded { login: String, retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable { login: String },
+    /// The form arrived incomplete or unreadable (see [`errors::AppError::BadInput`]).
+    #[error("the request could not be read")]
+    BadInput,
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -48,7 +51,7 @@ impl SignInError {
             | SignInError::Throttled { login, .. }
             | SignInError::Overloaded { login, .. }
             | SignInError::Unavailable { login } => login.clone(),
-            SignInError::Transport(_) => String::new(),
+            SignInError::BadInput | SignInError::Transport(_) => String::new(),
         }
     }
 
@@ -59,6 +62,7 @@ impl SignInError {
             SignInError::InvalidCredentials { .. } => http::StatusCode::UNAUTHORIZED,
             SignInError::ProfileUnconfirmed { .. } => http::StatusCode::FORBIDDEN,
             SignInError::Throttled { .. } => http::StatusCode::TOO_MANY_REQUESTS,
+            SignInError::BadInput => http::StatusCode::BAD_REQUEST,
             SignInError::Overloaded { .. } | SignInError::Unavailable { .. } | SignInError::Transport(_) => {
                 http::StatusCode::SERVICE_UNAVAILABLE
             }
@@ -107,6 +111,7 @@ impl SignInError {
             }
             SignInError::Overloaded { .. } => items.push(FieldError::general(MSG_OVERLOADED)),
             SignInError::Unavailable { .. } => items.push(FieldError::general(errors::UNAVAILABLE)),
+            SignInError::BadInput => items.push(FieldError::general(errors::BAD_INPUT)),
             SignInError::Transport(_) => items.push(FieldError::general(errors::TRANSPORT)),
             _ => {}
         }
@@ -131,7 +136,10 @@ impl leptos::server_fn::error::FromServerFnError for SignInError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        SignInError::Transport(value.to_string())
+        match errors::server_fn_failure(value) {
+            errors::ServerFnFailure::BadInput => SignInError::BadInput,
+            errors::ServerFnFailure::Transport(detail) => SignInError::Transport(detail),
+        }
     }
 }
 

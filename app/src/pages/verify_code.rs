@@ -114,7 +114,7 @@ impl leptos::server_fn::error::FromServerFnError for CodeError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        CodeError::App(AppError::Transport(value.to_string()))
+        CodeError::App(crate::errors::server_fn_failure(value).into())
     }
 }
 

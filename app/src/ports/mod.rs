@@ -131,18 +131,43 @@ where
 /// a 500, and a mistyped password would look like a server fault.
 pub fn with_refusal_status<T, E>(result: Result<T, E>, status: impl Fn(&E) -> http::StatusCode) -> Result<T, E> {
     if let Err(error) = &result {
-        let by_script = use_context::<Parts>().is_some_and(|parts| {
-            !parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-        });
+        let by_script = use_context::<Parts>().is_some_and(|parts| !is_form_post(&parts));
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| by_script) {
             response.set_status(status(error));
         }
     }
     result
+}
+
+/// Refuses a call whose arguments server_fn could not read (a field missing
+/// or given twice, a body that is not UTF-8) with 400 instead of server_fn's
+/// 500, and logs it. A plain form post that says which page it came from
+/// keeps server_fn's redirect back there, with the error for the page to
+/// show; one that does not would land on `/` without a word, so it gets the
+/// 400 page. Called by [`crate::errors::server_fn_failure`].
+pub fn refuse_bad_input(detail: &str) {
+    /// Enough of server_fn's message for the operator; it names fields, not
+    /// their values, and loses control characters (one log line each).
+    const MAX_LOGGED: usize = 200;
+    let Some(parts) = use_context::<Parts>() else {
+        return;
+    };
+    let detail: String = detail.chars().filter(|c| !c.is_control()).take(MAX_LOGGED).collect();
+    tracing::warn!(path = %parts.uri.path(), %detail, "server function call refused: its arguments could not be read");
+    let back_to_its_page = is_form_post(&parts) && parts.headers.contains_key(http::header::REFERER);
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| !back_to_its_page) {
+        response.set_status(http::StatusCode::BAD_REQUEST);
+    }
+}
+
+/// Whether a browser without JavaScript sent this (it accepts HTML); script
+/// calls accept the server function's encoding.
+fn is_form_post(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// Tells the client when it may try again (`Retry-After`).

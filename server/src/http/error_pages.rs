@@ -1,6 +1,6 @@
 //! Error answers that come from the HTTP layer rather than from a page
-//! (a panic, a too-large body, a timeout): a small accessible Polish page,
-//! never a stack trace.
+//! (a panic, a form that could not be read, a too-large body, a timeout): a
+//! small accessible Polish page, never a stack trace.
 
 use axum::{
     body::Body,
@@ -41,6 +41,16 @@ fn page_for(status: StatusCode) -> Option<String> {
              stronami, które próbują działać w eZUS w Twoim imieniu. Wpisz adres eZUS samodzielnie albo użyj \
              zakładki i spróbuj ponownie.",
         ),
+        StatusCode::BAD_REQUEST => (
+            "Nie udało się odczytać formularza",
+            "Formularz nie dotarł do nas w całości albo został uszkodzony. Wróć do poprzedniej strony, \
+             odśwież ją i wypełnij formularz ponownie.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "Nie udało się odczytać formularza",
+            "Formularz został wysłany w postaci, której eZUS nie przyjmuje. Wróć do poprzedniej strony, \
+             odśwież ją i wypełnij formularz ponownie.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "Przesłane dane są zbyt duże",
             "Formularz zawierał więcej danych, niż eZUS przyjmuje. Wróć do poprzedniej strony i spróbuj ponownie.",
@@ -72,10 +82,10 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
     html(StatusCode::INTERNAL_SERVER_ERROR, page_for(StatusCode::INTERNAL_SERVER_ERROR).unwrap_or_default())
 }
 
-/// Replaces the bare body of a 408, 413 or 500 with the page. Leaves
-/// answers alone that already are HTML pages, and answers to script
-/// requests (server functions called from the browser), which carry their
-/// own typed errors.
+/// Replaces the bare body of a 400, 403, 404, 408, 413, 415 or 500 with
+/// the page. Leaves answers alone that already are HTML pages, and answers
+/// to script requests (server functions called from the browser), which
+/// carry their own typed errors.
 pub async fn dress(request: Request, next: Next) -> Response {
     let from_script = request
         .headers()

@@ -4,6 +4,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod error_pages;
 pub mod flow_guard;
+pub mod form_body;
 pub mod health;
 pub mod security_headers;
 
