@@ -5,10 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    profile::CHANGED,
-    verify_code::{CodeChannel, CodeProblem},
-};
+use super::verify_code::{CodeChannel, CodeProblem};
 use crate::{
     components::{ErrorSummary, FieldError, SessionPage},
     errors::AppError,
@@ -122,7 +119,7 @@ pub async fn confirm_contact_change(
         Ok(changed) => {
             // A step up: the session goes on under a new token.
             ports::append_set_cookie(changed.set_cookie);
-            leptos_axum::redirect(&format!("{}?{CHANGED}=1", routes::PROFILE));
+            leptos_axum::redirect(&format!("{}?{}=1", routes::PROFILE, super::profile::CHANGED));
             Ok(())
         }
         Err(refusal) => {
