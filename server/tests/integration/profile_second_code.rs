@@ -154,4 +154,47 @@ on_both_databases! {
         assert_eq!(made, 1, "{:?} {:?}", location(&a), location(&b));
         assert_eq!(sent(&app, "contact_changed").await, 1);
     }
+
+    the_code_store_keeps_the_two_purposes_apart_and_issues_them_all_or_none(app) {
+        use ezus_server::{
+            domain::VerificationCode,
+            notifications::Channel,
+            step_up::{codes::*, send_limits::SmsPolicy},
+        };
+        let db = ezus_server::db::connect_and_migrate(&test_settings(&app.database_url, false).database).await.unwrap();
+        let jan = person::Entity::find().filter(person::Column::Login.eq("jkowalski")).one(&db).await.unwrap().unwrap();
+        let codes = VerificationCodes::new(db.clone(), SmsPolicy::default());
+        let both = [
+            CodeRequest { purpose: CodePurpose::ContactChange, channel: Channel::Sms, recipient: NEW_PHONE.into() },
+            CodeRequest { purpose: CodePurpose::ContactChangeCurrent, channel: Channel::Email, recipient: JAN.email.into() },
+        ];
+        // What is stored with the codes fails: no code is sent.
+        let failing: AlsoStore = Box::new(|_| Box::pin(async { Err(sea_orm::DbErr::Custom("refused".into())) }));
+        assert!(codes.issue_all(jan.id, &both, failing).await.is_err());
+        assert_eq!(codes.count(jan.id).await.unwrap(), 0);
+        assert_eq!(sent(&app, "contact_change_code").await + sent(&app, "contact_change_current_code").await, 0);
+        let nothing_more: fn() -> AlsoStore = || Box::new(|_| Box::pin(async { Ok(()) }));
+        assert_eq!(codes.issue_all(jan.id, &both, nothing_more()).await.unwrap(), AllIssued::Sent);
+        // Within 30 s neither goes again, not even one of them.
+        let again = codes.issue_all(jan.id, &both, nothing_more()).await.unwrap();
+        assert!(matches!(again, AllIssued::TooSoon { .. }), "{again:?}");
+        assert_eq!(codes.count(jan.id).await.unwrap(), 2);
+
+        let new_code = VerificationCode::parse(&code_in(&newest(&app, "contact_change_code").await)).unwrap();
+        let current_code = VerificationCode::parse(&code_in(&newest(&app, "contact_change_current_code").await)).unwrap();
+        if new_code.expose() != current_code.expose() {
+            // Each code fits its own purpose only.
+            let crossed = codes.verify(jan.id, CodePurpose::ContactChangeCurrent, &new_code).await.unwrap();
+            assert!(matches!(crossed, Err(CheckOutcome::Wrong { .. })), "{crossed:?}");
+            let crossed = codes.verify(jan.id, CodePurpose::ContactChange, &current_code).await.unwrap();
+            assert!(matches!(crossed, Err(CheckOutcome::Wrong { .. })), "{crossed:?}");
+        }
+        // A match is not used up until consumed, and then only once.
+        let matched = codes.verify(jan.id, CodePurpose::ContactChange, &new_code).await.unwrap().expect("matches");
+        assert!(codes.verify(jan.id, CodePurpose::ContactChange, &new_code).await.unwrap().is_ok(), "still live");
+        assert!(VerificationCodes::consume(&db, matched).await.unwrap());
+        assert!(!VerificationCodes::consume(&db, matched).await.unwrap());
+        assert_eq!(codes.check(jan.id, CodePurpose::ContactChange, &new_code).await.unwrap(), CheckOutcome::NoCode);
+        assert_eq!(codes.check(jan.id, CodePurpose::ContactChangeCurrent, &current_code).await.unwrap(), CheckOutcome::Accepted);
+    }
 }
