@@ -66,16 +66,44 @@ impl ContactCodeError {
         }
     }
 
-    fn summary(&self) -> Vec<FieldError> {
+    /// The summary of the page with two code fields.
+    fn summary(&self, fields: [CodeField; 2]) -> Vec<FieldError> {
         match self {
+            Self::Problem(CodeProblem::Expired) => vec![FieldError::general(
+                "Kody straciły ważność albo zostały już użyte. Wróć do danych profilu i wyślij zmianę ponownie.",
+            )],
             Self::Problem(p) if p.at_field() => vec![FieldError::at("code", p.message())],
             Self::Problem(p) => vec![FieldError::general(p.message())],
-            Self::Codes { code, current_code } => [("code", code), ("current_code", current_code)]
+            Self::Codes { .. } => fields
                 .into_iter()
-                .filter_map(|(field, p)| p.map(|p| FieldError::at(field, p.message())))
+                .filter_map(|field| self.at(field.id).map(|p| FieldError::at(field.id, field_message(p, field.label))))
                 .collect(),
             Self::App(app) => vec![FieldError::general(app.message())],
         }
+    }
+}
+
+/// A code's problem, naming the field it stands at (two fields: the person
+/// must know which code is meant).
+fn field_message(problem: CodeProblem, label: &str) -> String {
+    let named = {
+        let mut chars = label.chars();
+        chars.next().map(|c| c.to_lowercase().chain(chars).collect::<String>()).unwrap_or_default()
+    };
+    match problem {
+        CodeProblem::Missing => format!("Wpisz {named}."),
+        CodeProblem::Malformed => format!("{label} ma 6 cyfr. Wpisz same cyfry."),
+        CodeProblem::Wrong { tries_left } => format!(
+            "Nieprawidłowy {named}. Możesz spróbować jeszcze {tries_left} {}.",
+            crate::errors::polish_plural(tries_left as u64, "raz", "razy", "razy")
+        ),
+        CodeProblem::Exhausted => format!(
+            "{label} wpisano nieprawidłowo zbyt wiele razy. Wróć do danych profilu i wyślij zmianę ponownie."
+        ),
+        CodeProblem::Expired => {
+            format!("{label} stracił ważność albo został już użyty. Wróć do danych profilu i wyślij zmianę ponownie.")
+        }
+        other => other.message(),
     }
 }
 
@@ -178,7 +206,6 @@ fn current_code_field(current: &SentCode) -> (CodeField, String) {
 fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
     let action = ServerAction::<ConfirmContactChange>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let summary = move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> });
     let Some(current) = prompt.current.clone() else {
         // One code, to the new address or number: the page as it always was.
         let message = Signal::derive(move || error.get().map(|e| match e {
@@ -215,7 +242,7 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
         .into_any();
     };
     let field = move |(field, hint): (CodeField, String)| {
-        let message = Signal::derive(move || error.get().and_then(|e| e.at(field.id)).map(CodeProblem::message));
+        let message = Signal::derive(move || error.get().and_then(|e| e.at(field.id)).map(|p| field_message(p, field.label)));
         let hint_id = format!("{}-hint", field.id);
         let error_id = format!("{}-error", field.id);
         let described_by = {
@@ -239,6 +266,9 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
             </div>
         }
     };
+    let (new_field, new_hint) = new_code_field(&prompt);
+    let (current_field, current_hint) = current_code_field(&current);
+    let summary = move || error.get().map(|e| view! { <ErrorSummary errors=e.summary([new_field, current_field])/> });
     view! {
         <div class="page page--narrow">
             <h1>"Potwierdź nowe dane kontaktowe"</h1>
@@ -250,12 +280,33 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
             </p>
             <p>"Każdy kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy wpiszesz oba."</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                {field(new_code_field(&prompt))}
-                {field(current_code_field(&current))}
+                {field((new_field, new_hint))}
+                {field((current_field, current_hint))}
                 <button type="submit" class="button">"Potwierdź"</button>
             </ActionForm>
             <p><a href=routes::PROFILE>"Kod nie dotarł? Wróć do danych profilu i wyślij zmianę ponownie"</a></p>
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_two_fields_each_message_names_its_code() {
+        let current = CodeField { id: "current_code", label: "Kod z obecnego adresu e-mail" };
+        assert_eq!(field_message(CodeProblem::Missing, current.label), "Wpisz kod z obecnego adresu e-mail.");
+        assert_eq!(
+            field_message(CodeProblem::Wrong { tries_left: 4 }, current.label),
+            "Nieprawidłowy kod z obecnego adresu e-mail. Możesz spróbować jeszcze 4 razy."
+        );
+        let new = CodeField { id: "code", label: "Kod z nowego numeru" };
+        let error = ContactCodeError::Codes { code: None, current_code: Some(CodeProblem::Malformed) };
+        let summary = error.summary([new, current]);
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].field_id, Some("current_code"));
+        assert_eq!(summary[0].message, "Kod z obecnego adresu e-mail ma 6 cyfr. Wpisz same cyfry.");
+    }
 }
