@@ -27,7 +27,11 @@ async function annaInPortal(page: Page) {
   const codePage = page.getByRole('heading', { level: 1, name: 'Wpisz kod weryfikacyjny' });
   await expect(refused.or(codePage)).toBeVisible();
   if (await refused.isVisible()) {
+    // The legacy password: the code comes first, then the forced change.
     await signIn(page, ANNA.login, ANNA.password);
+    await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+    await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, ANNA.codeTo));
+    await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
     await expect(page).toHaveURL(/\/zmiana-hasla$/);
     await page.getByLabel('Nowe hasło', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Powtórz nowe hasło', { exact: true }).fill(NEW_PASSWORD);
