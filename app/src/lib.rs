@@ -27,10 +27,11 @@ use pages::{
     verify_code::VerifyCodePage,
     choose_account::ChooseAccountPage,
     choose_role::ChooseRolePage,
+    confirm_contact::ConfirmContactPage,
     not_found::NotFoundPage,
     planned::{ForgotLoginPage, ForgotPasswordPage, RegisterPage},
     portal::PortalPage,
-    profile::{ConfirmContactPage, ProfilePage},
+    profile::ProfilePage,
     sign_in::SignInPage,
     signed_out::SignedOutPage,
 };

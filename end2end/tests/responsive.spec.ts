@@ -53,7 +53,7 @@ test.describe('at 320 px wide', () => {
     await expect(page.getByRole('heading', { level: 2, name: 'Twoje ubezpieczenia' })).toBeVisible();
     const row = page.getByRole('row').filter({ hasText: 'Umowa o pracę' });
     for (const label of ['Tytuł ubezpieczenia', 'Kod', 'Płatnik', 'Od']) {
-      await expect(row.locator('.table__label', { hasText: label }), `the stacked cell says "${label}"`).toBeVisible();
+      await expect(row.locator('.table__label', { hasText: new RegExp(`^${label}$`) }), `the stacked cell says "${label}"`).toBeVisible();
     }
     await expect(page.getByRole('columnheader', { name: 'Kod' }), 'the table keeps its headers for screen readers').toHaveCount(1);
     await expectNoHorizontalScroll(page, '/portal as Ubezpieczony');

@@ -23,6 +23,7 @@ pub fn IdleWarning() -> impl IntoView {
     let extend = ServerAction::<KeepAlive>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let stay = NodeRef::<html::Button>::new();
+    let leave = NodeRef::<html::Button>::new();
     let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
 
     // (Re)starts the clock: warn 2 minutes before the end, leave at the end.
@@ -99,6 +100,29 @@ pub fn IdleWarning() -> impl IntoView {
                 ev.prevent_default();
                 extend.dispatch(KeepAlive {});
             }
+            // Tab and Shift+Tab go round the two buttons (the APG dialog
+            // pattern); the page behind is inert anyway.
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                // `cancel` does not bubble, so Escape is caught here too.
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    extend.dispatch(KeepAlive {});
+                    return;
+                }
+                if ev.key() != "Tab" {
+                    return;
+                }
+                let (Some(first), Some(last)) = (stay.get(), leave.get()) else { return };
+                let active = document().active_element();
+                let on = |button: &leptos::web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == button.as_ref());
+                if ev.shift_key() && on(&first) {
+                    ev.prevent_default();
+                    let _ = last.focus();
+                } else if !ev.shift_key() && on(&last) {
+                    ev.prevent_default();
+                    let _ = first.focus();
+                }
+            }
         >
             <h2 class="heading-s" id="idle-title">"Czy chcesz kontynuować?"</h2>
             <p id="idle-text">
@@ -108,7 +132,7 @@ pub fn IdleWarning() -> impl IntoView {
                 <button type="button" class="button" node_ref=stay on:click=move |_| { extend.dispatch(KeepAlive {}); }>
                     "Przedłuż sesję"
                 </button>
-                <button type="button" class="button button--secondary" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                <button type="button" class="button button--secondary" node_ref=leave on:click=move |_| { sign_out.dispatch(SignOut {}); }>
                     "Wyloguj się"
                 </button>
             </div>

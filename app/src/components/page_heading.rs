@@ -41,10 +41,22 @@ pub fn PageHeading(children: Children) -> impl IntoView {
     let navigated = use_context::<Navigated>();
     Effect::new(move |_| {
         let moved = navigated.is_some_and(|Navigated(flag)| flag.get());
-        let summary_shown = document().query_selector(".error-summary").ok().flatten().is_some();
-        if let (true, false, Some(heading)) = (moved, summary_shown, node.get()) {
-            let _ = heading.focus();
+        if let (true, Some(heading)) = (moved, node.get()) {
+            focus_when_attached(heading, 30);
         }
     });
     view! { <h1 tabindex="-1" class="page-heading" node_ref=node>{children()}</h1> }
+}
+
+/// A page that loads its data renders inside a suspense boundary, and is
+/// put into the document a little after its heading exists: focus waits
+/// for that (a few frames at most). An error summary, if shown, keeps it.
+fn focus_when_attached(heading: leptos::web_sys::HtmlHeadingElement, frames_left: u8) {
+    if heading.is_connected() {
+        if document().query_selector(".error-summary").ok().flatten().is_none() {
+            let _ = heading.focus();
+        }
+    } else if frames_left > 0 {
+        request_animation_frame(move || focus_when_attached(heading, frames_left - 1));
+    }
 }

@@ -4,6 +4,7 @@ pub mod accessibility;
 pub mod change_password;
 pub mod choose_account;
 pub mod choose_role;
+pub mod confirm_contact;
 pub mod dev_inbox;
 pub mod not_found;
 pub mod planned;

@@ -1,15 +1,12 @@
-//! `/profil` ("Dane profilu"): contact data and the recovery channel, and
-//! `/profil/potwierdz`: the code sent to the new address or number.
+//! `/profil` ("Dane profilu"): contact data and the recovery channel; their
+//! confirmation by code is `super::confirm_contact`.
 
 use crate::components::PageHeading;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    sign_in::throttled_message,
-    verify_code::{CodeChannel, CodeError, CodePrompt},
-};
+use super::{sign_in::throttled_message, verify_code::CodeChannel};
 use crate::{
     components::{ErrorSummary, FieldError, PasswordField, SessionPage},
     errors::{self, AppError},
@@ -35,6 +32,9 @@ pub enum ContactProblem {
     PhoneCountry { allowed: Vec<String> },
     /// The new number has had too many messages this hour or day, whoever caused them.
     NumberCapped { retry_after_secs: u64 },
+    /// The current SMS number — where the second code must go — has had
+    /// too many messages this hour or day.
+    CurrentNumberCapped { retry_after_secs: u64 },
     ChannelMissing,
     PasswordMissing,
     PasswordWrong,
@@ -60,6 +60,13 @@ impl ContactProblem {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 format!(
                     "Na ten numer telefonu wysłaliśmy już zbyt wiele wiadomości – to limit, który chroni przed nadużyciami. Kod na ten numer możesz wysłać za {minutes} {}.",
+                    errors::polish_plural(minutes, "minutę", "minuty", "minut")
+                )
+            }
+            Self::CurrentNumberCapped { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                format!(
+                    "Zmianę potwierdzasz także kodem wysłanym na Twój obecny numer telefonu, a na ten numer wysłaliśmy już zbyt wiele wiadomości – to limit, który chroni przed nadużyciami. Spróbuj ponownie za {minutes} {}.",
                     errors::polish_plural(minutes, "minutę", "minuty", "minut")
                 )
             }
@@ -89,7 +96,10 @@ impl ContactProblem {
     pub fn status(&self) -> http::StatusCode {
         match self {
             Self::PasswordWrong => http::StatusCode::UNAUTHORIZED,
-            Self::Throttled { .. } | Self::ResendTooSoon { .. } | Self::NumberCapped { .. } => {
+            Self::Throttled { .. }
+            | Self::ResendTooSoon { .. }
+            | Self::NumberCapped { .. }
+            | Self::CurrentNumberCapped { .. } => {
                 http::StatusCode::TOO_MANY_REQUESTS
             }
             _ => http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -163,28 +173,8 @@ pub async fn request_contact_change(
     ports::with_refusal_status(result, ContactError::status)
 }
 
-#[server(prefix = "/api", endpoint = "kod-kontakt")]
-pub async fn load_contact_prompt() -> Result<CodePrompt, AppError> {
-    use crate::ports::{self, ProfilePort};
-    ports::load(|port: std::sync::Arc<dyn ProfilePort>, request| async move { port.contact_change_prompt(&request).await }).await
-}
-
-#[server(prefix = "/api", endpoint = "potwierdz-kontakt")]
-pub async fn confirm_contact_change(#[server(default)] code: String) -> Result<(), CodeError> {
-    let Some((backend, request)) = crate::ports::port_and_request::<dyn crate::ports::ProfilePort>() else {
-        return Err(AppError::Unavailable.into());
-    };
-    let result = match backend.confirm_contact_change(&request, code).await {
-        Ok(()) => {
-            leptos_axum::redirect(&format!("{}?{CHANGED}=1", crate::routes::PROFILE));
-            Ok(())
-        }
-        Err(refusal) => Err(CodeError::from(refusal)),
-    };
-    crate::ports::with_refusal_status(result, CodeError::status)
-}
-
-const CHANGED: &str = "zmieniono";
+/// In the address after a confirmed change: the page says it was saved.
+pub(crate) const CHANGED: &str = "zmieniono";
 
 /// How to type the number, and where SMS may go.
 fn phone_hint(codes: &[String]) -> String {
@@ -275,7 +265,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                 <div class="summary-list__row"><dt>"Kanał odzyskiwania dostępu"</dt><dd>{channel_label(profile.channel)}</dd></div>
             </dl>
             <h2 class="heading-s">"Zmień dane kontaktowe"</h2>
-            <p class="hint">"Kanałem odzyskiwania dostępu wysyłamy kody do logowania i powiadomienia o zmianach na koncie. Nowy adres lub numer potwierdzisz kodem, który na niego wyślemy."</p>
+            <p class="hint">"Kanałem odzyskiwania dostępu wysyłamy kody do logowania i powiadomienia o zmianach na koncie. Nowy adres lub numer potwierdzisz kodem, który na niego wyślemy. Jeśli od potwierdzenia logowania minęło ponad 5 minut, wyślemy też kod na obecny kanał odzyskiwania dostępu."</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <div class="field">
                     <label class="field__label" for="email">"Adres e-mail"</label>
@@ -312,53 +302,6 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                 <button type="submit" class="button">"Zapisz zmiany"</button>
             </ActionForm>
             <p><a href=routes::PORTAL>"Wróć do konta"</a></p>
-        </div>
-    }
-}
-
-#[component]
-pub fn ConfirmContactPage() -> impl IntoView {
-    view! {
-        <SessionPage
-            title="Potwierdź nowe dane kontaktowe"
-            load=load_contact_prompt
-            render=|prompt| view! { <ConfirmForm prompt/> }.into_any()
-        />
-    }
-}
-
-#[component]
-fn ConfirmForm(prompt: CodePrompt) -> impl IntoView {
-    let action = ServerAction::<ConfirmContactChange>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let message = Signal::derive(move || error.get().map(|e| match e {
-        CodeError::Problem(p) => p.message(),
-        CodeError::App(app) => app.message().into(),
-    }));
-    let where_to = match prompt.channel {
-        CodeChannel::Sms => format!("Wysłaliśmy SMS z kodem na nowy numer {}.", prompt.masked_destination),
-        CodeChannel::Email => format!("Wysłaliśmy e-mail z kodem na nowy adres {}.", prompt.masked_destination),
-    };
-    view! {
-        <div class="page page--narrow">
-            <PageHeading>"Potwierdź nowe dane kontaktowe"</PageHeading>
-            {move || message.get().map(|m| view! { <ErrorSummary errors=vec![FieldError::at("code", m)]/> })}
-            <p>{where_to}</p>
-            <p>"Kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy go wpiszesz."</p>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <div class="field">
-                    <label class="field__label" for="code">"Kod weryfikacyjny"</label>
-                    {move || message.get().map(|m| view! {
-                        <p class="field__error" id="code-error"><span class="visually-hidden">"Błąd: "</span>{m}</p>
-                    })}
-                    <input class="field__input field__input--code" id="code" name="code" type="text"
-                        inputmode="numeric" autocomplete="one-time-code" maxlength="12" spellcheck="false"
-                        aria-invalid=move || message.get().map(|_| "true")
-                        aria-describedby=move || message.get().map(|_| "code-error")/>
-                </div>
-                <button type="submit" class="button">"Potwierdź"</button>
-            </ActionForm>
-            <p><a href=routes::PROFILE>"Kod nie dotarł? Wróć do danych profilu i wyślij zmianę ponownie"</a></p>
         </div>
     }
 }

@@ -80,7 +80,7 @@ impl CodeProblem {
     }
 
     /// Problems of the typed code stand at the field; the rest in the summary only.
-    fn at_field(self) -> bool {
+    pub(crate) fn at_field(self) -> bool {
         matches!(self, CodeProblem::Missing | CodeProblem::Malformed | CodeProblem::Wrong { .. })
     }
 }

@@ -30,7 +30,7 @@ pub use self::{
     accounts::{AccountsPort, ChoiceRefusal},
     dev_inbox::DevInboxPort,
     password_change::{PasswordChangePort, PasswordChangeRefusal},
-    profile::{ContactChangeRequest, ContactRefusal, ProfilePort},
+    profile::{ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, ProfilePort},
     sign_in::{SignInPort, SignInRefusal},
     step_up::{CodeRefusal, StepUpPort},
 };

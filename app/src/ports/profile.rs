@@ -1,13 +1,16 @@
 //! "Dane profilu": the e-mail, the phone and the recovery channel, changed
-//! with the current password and a code sent to the new address or number.
+//! with the current password and a code sent to the new address or number —
+//! and, unless the session stepped up within the last 5 minutes, a code sent
+//! to the current recovery channel too.
 
 use async_trait::async_trait;
-use http::request::Parts;
+use http::{HeaderValue, request::Parts};
 
-use super::{SessionRefusal, step_up::CodeRefusal};
+use super::SessionRefusal;
 pub use crate::pages::{
+    confirm_contact::{ContactCodePrompt, SentCode},
     profile::{ContactProblem, ProfileView},
-    verify_code::CodePrompt,
+    verify_code::CodeProblem,
 };
 
 /// A requested change of contact data, as typed.
@@ -26,6 +29,23 @@ pub enum ContactRefusal {
     Problem(ContactProblem),
 }
 
+/// Why the confirmation of a change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactCodeRefusal {
+    Session(SessionRefusal),
+    /// With one code: its problem. With two: a problem of the whole form (a throttle).
+    Problem(CodeProblem),
+    /// With two codes: the problem of each, if any.
+    Codes { code: Option<CodeProblem>, current_code: Option<CodeProblem> },
+}
+
+/// The change is made; the session stepped up under a new token, whose
+/// cookie must reach the browser.
+#[derive(Debug, Clone)]
+pub struct ContactChanged {
+    pub set_cookie: HeaderValue,
+}
+
 /// For a signed-in session.
 #[async_trait]
 pub trait ProfilePort: Send + Sync + 'static {
@@ -33,12 +53,17 @@ pub trait ProfilePort: Send + Sync + 'static {
     async fn profile(&self, request: &Parts) -> Result<ProfileView, SessionRefusal>;
 
     /// Checks the current password and the new data, and sends a code to the
-    /// new address or number; the change waits for it.
+    /// new address or number (and one to the current recovery channel unless
+    /// the session stepped up within the last 5 minutes); the change waits
+    /// for them.
     async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal>;
 
-    /// Where the code of the pending contact change went.
-    async fn contact_change_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal>;
+    /// Where the codes of the pending contact change went.
+    async fn contact_change_prompt(&self, request: &Parts) -> Result<ContactCodePrompt, SessionRefusal>;
 
-    /// Makes the pending change when the code is right, and tells the old channel.
-    async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal>;
+    /// Makes the pending change when its code (or both codes) are right:
+    /// tells the old channel, ends every other session of the person and
+    /// steps this one up under a new token.
+    async fn confirm_contact_change(&self, request: &Parts, code: String, current_code: String)
+    -> Result<ContactChanged, ContactCodeRefusal>;
 }

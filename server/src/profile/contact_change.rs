@@ -1,6 +1,7 @@
-//! A change of contact data waits for the code sent to where it leads:
-//! where that code goes, the pending change, and the notice to the old
-//! channel once it is made.
+//! A change of contact data waits for the code sent to where it leads —
+//! and, unless the session stepped up within the last 5 minutes, for a code
+//! sent to the current recovery channel: where the codes go, the pending
+//! change, and the notice to the old channel once it is made.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -13,6 +14,17 @@ use crate::{
     notifications::{Channel, OutgoingMessage},
     step_up::codes::CODE_TTL_MS,
 };
+
+/// A session that stepped up (code accepted, password changed) this
+/// recently may move the recovery channel with the new destination's code
+/// alone; any older one needs a code from the current channel too.
+pub const RECENT_STEP_UP_MS: i64 = 5 * 60_000;
+
+/// Whether a session that stepped up at `stepped_up_at` counts as having
+/// just done so at `now`. Never stepped up: no.
+pub fn stepped_up_recently(stepped_up_at: Option<i64>, now: i64) -> bool {
+    stepped_up_at.is_some_and(|at| at <= now && now - at <= RECENT_STEP_UP_MS)
+}
 
 /// Where the code proving a contact change goes: the new phone number, else
 /// the new e-mail address, else (only the channel changes) the new channel's
@@ -67,3 +79,18 @@ pub fn contact_changed_notice(channel: Channel, old_recipient: String) -> Outgoi
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_step_up_of_the_last_5_minutes_is_recent() {
+        let now = 100 * 60_000;
+        assert!(stepped_up_recently(Some(now), now));
+        assert!(stepped_up_recently(Some(now - RECENT_STEP_UP_MS), now));
+        assert!(!stepped_up_recently(Some(now - RECENT_STEP_UP_MS - 1), now));
+        assert!(!stepped_up_recently(None, now));
+        assert!(!stepped_up_recently(Some(now + 60_000), now), "a time in the future is no proof");
+    }
+}

@@ -1,43 +1,37 @@
 //! `ProfilePort`: the profile page and the change of contact data.
 
-use app::{
-    pages::{
-        profile::{ContactProblem, ProfileView},
-        verify_code::{CodeProblem, CodePrompt},
-    },
-    ports::{CodeRefusal, ContactChangeRequest, ContactRefusal, NextStep, ProfilePort, SessionRefusal},
+use app::ports::{
+    ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, NextStep, ProfilePort, SessionRefusal,
+    profile::{ContactCodePrompt, ContactProblem, ProfileView, SentCode},
 };
 use async_trait::async_trait;
 use http::request::Parts;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
-use super::contact_change::{self, contact_changed_notice, proof_destination};
+use super::contact_change::{self, proof_destination, stepped_up_recently};
 use crate::{
-    db::{
-        entities::{contact_change as change_row, person},
-        now_millis,
-    },
-    domain::{EmailAddress, PhoneNumber, VerificationCode},
+    db::{entities::contact_change as change_row, now_millis},
+    domain::{EmailAddress, PhoneNumber},
     error::BackendError,
     http::client_ip::ClientIp,
-    notifications::{self, Channel},
+    notifications::Channel,
     passwords::hasher::PasswordHasher,
     session::{SessionGate, unavailable},
     sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
     step_up::{
         code_channel,
-        codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
+        codes::{self, AllIssued, AlsoStore, CodePurpose, CodeRequest, VerificationCodes},
         send_limits::SendLimit,
     },
 };
 
 pub struct ProfileService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     hasher: PasswordHasher,
-    gate: SessionGate,
-    throttle: SignInThrottle,
-    codes: VerificationCodes,
-    client_ip: ClientIp,
+    pub(super) gate: SessionGate,
+    pub(super) throttle: SignInThrottle,
+    pub(super) codes: VerificationCodes,
+    pub(super) client_ip: ClientIp,
 }
 
 impl ProfileService {
@@ -61,7 +55,8 @@ impl ProfilePort for ProfileService {
 
     async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal> {
         let problem = |p| Err(ContactRefusal::Problem(p));
-        let person = self.gate.signed_in(request).await.map_err(ContactRefusal::Session)?.person;
+        let gated = self.gate.signed_in(request).await.map_err(ContactRefusal::Session)?;
+        let (session, person) = (gated.session, gated.person);
         let Some(email) = EmailAddress::parse(&form.email) else { return problem(ContactProblem::EmailInvalid) };
         let Some(phone) = PhoneNumber::parse(&form.phone) else { return problem(ContactProblem::PhoneInvalid) };
         let channel = match form.channel.as_str() {
@@ -105,43 +100,63 @@ impl ProfilePort for ProfileService {
         if email_changed && phone_changed {
             return problem(ContactProblem::BothChanged);
         }
+        // A session that stepped up a moment ago proved its channel then;
+        // any older one must prove it again, so that a stolen session and
+        // password cannot move the channel away.
+        let now = now_millis();
+        let current_code_required = !stepped_up_recently(session.stepped_up_at, now);
         let change = change_row::Model {
             id: 0,
             person_id: person.id,
             new_email: email.as_str().to_owned(),
             new_phone: phone.as_str().to_owned(),
             new_channel: channel,
-            created_at: now_millis(),
+            created_at: now,
+            current_code_required,
             applied_at: None,
         };
         let (proof_channel, recipient) = proof_destination(&person, &change);
-        match self.codes.issue_to(person.id, CodePurpose::ContactChange, proof_channel, recipient).await {
-            Ok(IssueOutcome::Sent) => {}
-            Ok(IssueOutcome::TooSoon { retry_after_secs, limit: SendLimit::Number }) => {
-                return problem(ContactProblem::NumberCapped { retry_after_secs });
-            }
-            Ok(IssueOutcome::TooSoon { retry_after_secs, .. }) => {
-                return problem(ContactProblem::ResendTooSoon { retry_after_secs });
-            }
-            Err(e) => return Err(fail("sending the code", e)),
+        let mut requests = vec![CodeRequest { purpose: CodePurpose::ContactChange, channel: proof_channel, recipient }];
+        if current_code_required {
+            let (channel, recipient) = codes::recipient_of(&person);
+            requests.push(CodeRequest { purpose: CodePurpose::ContactChangeCurrent, channel, recipient });
         }
-        change_row::ActiveModel {
+        // The change is stored with its codes, or not at all: an older
+        // pending change can never be confirmed with these codes.
+        let row = change_row::ActiveModel {
             person_id: Set(change.person_id),
             new_email: Set(change.new_email),
             new_phone: Set(change.new_phone),
             new_channel: Set(change.new_channel),
             created_at: Set(change.created_at),
+            current_code_required: Set(current_code_required),
             applied_at: Set(None),
             ..Default::default()
+        };
+        let also: AlsoStore = Box::new(move |txn| Box::pin(async move { row.insert(txn).await.map(drop) }));
+        match self.codes.issue_all(person.id, &requests, also).await {
+            Ok(AllIssued::Sent) => {}
+            Ok(AllIssued::TooSoon { purpose: CodePurpose::ContactChangeCurrent, retry_after_secs, limit: SendLimit::Number }) => {
+                return problem(ContactProblem::CurrentNumberCapped { retry_after_secs });
+            }
+            Ok(AllIssued::TooSoon { retry_after_secs, limit: SendLimit::Number, .. }) => {
+                return problem(ContactProblem::NumberCapped { retry_after_secs });
+            }
+            Ok(AllIssued::TooSoon { retry_after_secs, .. }) => {
+                return problem(ContactProblem::ResendTooSoon { retry_after_secs });
+            }
+            Err(e) => return Err(fail("sending the codes and storing the change", e)),
         }
-        .insert(&self.db)
-        .await
-        .map_err(|e| fail("storing the change", e.into()))?;
-        tracing::info!(person_id = person.id, channel = proof_channel.as_str(), "contact change waits for its code");
+        tracing::info!(
+            person_id = person.id,
+            channel = proof_channel.as_str(),
+            current_code_required,
+            "contact change waits for its codes"
+        );
         Ok(())
     }
 
-    async fn contact_change_prompt(&self, request: &Parts) -> Result<CodePrompt, SessionRefusal> {
+    async fn contact_change_prompt(&self, request: &Parts) -> Result<ContactCodePrompt, SessionRefusal> {
         let person = self.gate.signed_in(request).await?.person;
         let change = contact_change::pending(&self.db, person.id)
             .await
@@ -152,78 +167,23 @@ impl ProfilePort for ProfileService {
             Channel::Sms => codes::mask_phone(&recipient),
             Channel::Email => codes::mask_email(&recipient),
         };
-        Ok(CodePrompt {
-            channel: code_channel(channel),
-            masked_destination: masked,
-            resend_in_secs: 0,
-            code_sent: true,
-            number_capped: false,
+        let current = change.current_code_required.then(|| {
+            let destination = codes::destination_of(&person);
+            SentCode { channel: code_channel(destination.channel), masked_destination: destination.masked }
+        });
+        Ok(ContactCodePrompt {
+            new: SentCode { channel: code_channel(channel), masked_destination: masked },
+            destination_is_new: change.new_phone != person.phone || change.new_email != person.email,
+            current,
         })
     }
 
-    async fn confirm_contact_change(&self, request: &Parts, code: String) -> Result<(), CodeRefusal> {
-        let person = self.gate.signed_in(request).await.map_err(CodeRefusal::Session)?.person;
-        let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
-        let change = contact_change::pending(&self.db, person.id)
-            .await
-            .map_err(|e| fail("reading the change", e))?
-            .ok_or(CodeRefusal::Problem(CodeProblem::Expired))?;
-        if code.trim().is_empty() {
-            return Err(CodeRefusal::Problem(CodeProblem::Missing));
-        }
-        let Some(code) = VerificationCode::parse(&code) else {
-            return Err(CodeRefusal::Problem(CodeProblem::Malformed));
-        };
-        let keys = AttemptKeys::new(&person.login, self.client_ip.of(request));
-        let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
-            Admission::Granted(reserved) => reserved,
-            Admission::Wait { wait_ms } => {
-                return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) }));
-            }
-        };
-        let outcome = self.codes.check(person.id, CodePurpose::ContactChange, &code).await;
-        match outcome {
-            Ok(CheckOutcome::Accepted) => self.throttle.succeeded(reserved).await.map_err(|e| fail("updating the throttle", e))?,
-            Ok(CheckOutcome::Wrong { tries_left }) => {
-                self.throttle.failed(reserved);
-                return Err(CodeRefusal::Problem(CodeProblem::Wrong { tries_left }));
-            }
-            Ok(CheckOutcome::Exhausted) => {
-                self.throttle.failed(reserved);
-                return Err(CodeRefusal::Problem(CodeProblem::Exhausted));
-            }
-            other => {
-                self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
-                return match other {
-                    Err(e) => Err(fail("checking the code", e)),
-                    _ => Err(CodeRefusal::Problem(CodeProblem::Expired)),
-                };
-            }
-        }
-        // The old channel hears of the change, in the same transaction that makes it.
-        let old = codes::channel_of(&person);
-        let old_recipient = match old {
-            Channel::Sms => person.phone.clone(),
-            Channel::Email => person.email.clone(),
-        };
-        let notice = contact_changed_notice(old, old_recipient);
-        let person_id = person.id;
-        let mut active: person::ActiveModel = person.into();
-        active.email = Set(change.new_email.clone());
-        active.phone = Set(change.new_phone.clone());
-        active.recovery_channel = Set(change.new_channel.clone());
-        let mut applied: change_row::ActiveModel = change.into();
-        applied.applied_at = Set(Some(now_millis()));
-        let stored = async {
-            let txn = self.db.begin().await?;
-            active.update(&txn).await?;
-            applied.update(&txn).await?;
-            notifications::enqueue(&txn, notice).await?;
-            txn.commit().await
-        }
-        .await;
-        stored.map_err(|e| fail("storing the new contact data", e.into()))?;
-        tracing::info!(person_id, "contact data changed");
-        Ok(())
+    async fn confirm_contact_change(
+        &self,
+        request: &Parts,
+        code: String,
+        current_code: String,
+    ) -> Result<ContactChanged, ContactCodeRefusal> {
+        self.confirm(request, code, current_code).await
     }
 }

@@ -1,5 +1,5 @@
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
@@ -89,8 +89,20 @@ impl SessionStore {
     /// and fail with "database is locked" when people step up at the same
     /// moment.
     pub async fn advance(&self, current: &ActiveSession, state: SessionState) -> Result<Option<SessionToken>, BackendError> {
-        use sea_orm::sea_query::Expr;
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+        Ok(Self::advance_on(&self.db, current, state, &token).await?.then_some(token))
+    }
+
+    /// [`Self::advance`] to a given new token, on a connection or inside a
+    /// transaction, so that a step up can commit (or fail) together with
+    /// what it allows. `false` if the session was ended meanwhile.
+    pub async fn advance_on<C: ConnectionTrait>(
+        conn: &C,
+        current: &ActiveSession,
+        state: SessionState,
+        token: &SessionToken,
+    ) -> Result<bool, DbErr> {
+        use sea_orm::sea_query::Expr;
         let now = now_millis();
         let moved = session::Entity::update_many()
             .col_expr(session::Column::TokenHash, Expr::value(token.hash()))
@@ -102,9 +114,20 @@ impl SessionStore {
             .col_expr(session::Column::PasswordUpgradeDue, Expr::value(false))
             .col_expr(session::Column::SteppedUpAt, Expr::value(Some(now)))
             .filter(session::Column::TokenHash.eq(current.token.hash()))
-            .exec(&self.db)
+            .exec(conn)
             .await?;
-        Ok((moved.rows_affected == 1).then_some(token))
+        Ok(moved.rows_affected == 1)
+    }
+
+    /// Ends every session of the person but `keep` (on a connection or
+    /// inside a transaction); how many ended.
+    pub async fn end_others_on<C: ConnectionTrait>(conn: &C, person_id: i32, keep: &SessionToken) -> Result<u64, DbErr> {
+        let ended = session::Entity::delete_many()
+            .filter(session::Column::PersonId.eq(person_id))
+            .filter(session::Column::TokenHash.ne(keep.hash()))
+            .exec(conn)
+            .await?;
+        Ok(ended.rows_affected)
     }
 
     /// The live session behind a token. An expired one is deleted and not returned.

@@ -7,12 +7,15 @@
 //! same transaction that stores it, with a text that says what it is for;
 //! the message expires with the code.
 
+use std::{future::Future, pin::Pin};
+
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
+pub use super::purpose::CodePurpose;
 use super::send_limits::{self, SendLimit, SmsPolicy, Wait};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -24,82 +27,11 @@ use crate::{
     },
     domain::VerificationCode,
     error::BackendError,
-    notifications::{self, Channel, OutgoingMessage},
+    notifications::{self, Channel},
 };
 
 pub const CODE_TTL_MS: i64 = 10 * 60_000;
 pub const MAX_WRONG_TRIES: i32 = 5;
-
-/// What a code is for; each purpose has its own codes and its own wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodePurpose {
-    SignIn,
-    /// Proves the person receives mail or SMS at a new address or number.
-    ContactChange,
-}
-
-impl CodePurpose {
-    fn tag(self) -> &'static str {
-        match self {
-            CodePurpose::SignIn => "sign_in",
-            CodePurpose::ContactChange => "contact_change",
-        }
-    }
-
-    fn message(self, channel: Channel, recipient: String, code: &VerificationCode) -> OutgoingMessage {
-        let code = code.expose();
-        match (self, channel) {
-            (CodePurpose::SignIn, Channel::Sms) => OutgoingMessage {
-                channel,
-                recipient,
-                subject: None,
-                body: format!(
-                    "eZUS: kod do LOGOWANIA na Twoje konto: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
-                ),
-                purpose: "sign_in_code",
-            },
-            (CodePurpose::SignIn, Channel::Email) => OutgoingMessage {
-                channel,
-                recipient,
-                subject: Some("Kod do logowania w eZUS".into()),
-                body: format!(
-                    "Dzień dobry,\n\n\
-                     ktoś – zapewne Ty – podał prawidłowy login i hasło do Twojego konta w eZUS.\n\
-                     Aby dokończyć LOGOWANIE, wpisz ten kod weryfikacyjny:\n\n    {code}\n\n\
-                     Kod jest ważny 10 minut i służy wyłącznie do logowania. Nie podawaj go nikomu – \
-                     pracownik ZUS nigdy o niego nie prosi.\n\n\
-                     Jeśli to nie Ty się logujesz, zmień hasło w eZUS i skontaktuj się z Centrum \
-                     Obsługi Telefonicznej ZUS: 22 560 16 00.\n\n\
-                     Zakład Ubezpieczeń Społecznych"
-                ),
-                purpose: "sign_in_code",
-            },
-            (CodePurpose::ContactChange, Channel::Sms) => OutgoingMessage {
-                channel,
-                recipient,
-                subject: None,
-                body: format!(
-                    "eZUS: kod do ZMIANY DANYCH KONTAKTOWYCH w Twoim profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
-                ),
-                purpose: "contact_change_code",
-            },
-            (CodePurpose::ContactChange, Channel::Email) => OutgoingMessage {
-                channel,
-                recipient,
-                subject: Some("Kod do zmiany danych kontaktowych w eZUS".into()),
-                body: format!(
-                    "Dzień dobry,\n\n\
-                     w eZUS podano ten adres jako nowy adres kontaktowy profilu. Aby potwierdzić \
-                     ZMIANĘ DANYCH KONTAKTOWYCH, wpisz ten kod:\n\n    {code}\n\n\
-                     Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Nie podawaj go nikomu – \
-                     pracownik ZUS nigdy o niego nie prosi. Jeśli to nie Ty, zignoruj tę wiadomość.\n\n\
-                     Zakład Ubezpieczeń Społecznych"
-                ),
-                purpose: "contact_change_code",
-            },
-        }
-    }
-}
 
 /// Where the code went, masked for the page ("na adres j•••@example.pl").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +85,31 @@ pub enum IssueOutcome {
     /// The last code is younger than 30 s, 5 were sent this hour, or the
     /// SMS number has had its messages for the hour or the day.
     TooSoon { retry_after_secs: u64, limit: SendLimit },
+}
+
+/// One code to issue: what for, and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRequest {
+    pub purpose: CodePurpose,
+    pub channel: Channel,
+    pub recipient: String,
+}
+
+/// What [`VerificationCodes::issue_all`] stores with the codes, in their transaction.
+pub type AlsoStore =
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 't>> + Send>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllIssued {
+    Sent,
+    /// A limit stopped the code of `purpose`: none was sent.
+    TooSoon { purpose: CodePurpose, retry_after_secs: u64, limit: SendLimit },
+}
+
+/// A typed code that matches a live code, not used up yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Matched {
+    id: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,59 +177,101 @@ impl VerificationCodes {
         channel: Channel,
         recipient: String,
     ) -> Result<IssueOutcome, BackendError> {
-        let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
-        let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
-        let txn = self.db.begin().await?;
-        // The limits are checked under their locks, and the code stored
-        // before they are released: racing requests are counted one by one.
-        send_limits::lock(&txn, &send_limits::person_key(person_id, purpose.tag()), now_millis()).await?;
-        if channel == Channel::Sms {
-            send_limits::lock(&txn, &send_limits::number_key(&recipient), now_millis()).await?;
-        }
-        let now = now_millis();
-        let mut wait = send_limits::person_wait(&txn, person_id, purpose.tag(), now).await?;
-        if channel == Channel::Sms {
-            wait = Wait::longest(wait, send_limits::number_wait(&txn, &recipient, &self.sms, now).await?);
-        }
-        if let Some(wait) = wait {
-            txn.rollback().await?;
-            tracing::info!(person_id, purpose = purpose.tag(), limit = ?wait.limit, wait_ms = wait.ms, "verification code not sent: limit");
-            return Ok(IssueOutcome::TooSoon { retry_after_secs: wait.secs(), limit: wait.limit });
-        }
-        row::Entity::update_many()
-            .col_expr(row::Column::SupersededAt, Expr::value(now))
-            .filter(row::Column::PersonId.eq(person_id))
-            .filter(row::Column::Purpose.eq(purpose.tag()))
-            .filter(row::Column::ConsumedAt.is_null())
-            .filter(row::Column::SupersededAt.is_null())
-            .exec(&txn)
-            .await?;
-        let expires_at = now + CODE_TTL_MS;
-        row::ActiveModel {
-            person_id: Set(person_id),
-            purpose: Set(purpose.tag().into()),
-            code_hash: Set(hash(&salt, code.expose())),
-            salt: Set(salt),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            failed_attempts: Set(0),
-            consumed_at: Set(None),
-            superseded_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        // Never delivered after the code expired.
-        notifications::enqueue_expiring(&txn, purpose.message(channel, recipient, &code), Some(expires_at)).await?;
-        txn.commit().await?;
-        tracing::info!(person_id, purpose = purpose.tag(), channel = channel.as_str(), "verification code issued");
-        Ok(IssueOutcome::Sent)
+        let request = CodeRequest { purpose, channel, recipient };
+        Ok(match self.issue_all(person_id, &[request], Box::new(|_| Box::pin(async { Ok(()) }))).await? {
+            AllIssued::Sent => IssueOutcome::Sent,
+            AllIssued::TooSoon { retry_after_secs, limit, .. } => IssueOutcome::TooSoon { retry_after_secs, limit },
+        })
     }
 
-    /// Checks a typed code against the person's live code for the purpose.
+    /// Issues several codes (of different purposes) at once, and stores
+    /// `also` with them: in one transaction, all or none — if any of the
+    /// send limits says wait, nothing is sent or stored.
+    pub async fn issue_all(&self, person_id: i32, requests: &[CodeRequest], also: AlsoStore) -> Result<AllIssued, BackendError> {
+        let mut fresh = Vec::with_capacity(requests.len());
+        for _ in requests {
+            let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+            let mut salt = [0u8; 16];
+            getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
+            fresh.push((code, salt.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+        }
+        let txn = self.db.begin().await?;
+        // The limits are checked under their locks, and the codes stored
+        // before they are released: racing requests are counted one by one.
+        // Always in one order — person keys, then numbers, each sorted — so
+        // two transactions never wait on each other's locks.
+        let mut person_keys: Vec<String> = requests.iter().map(|r| send_limits::person_key(person_id, r.purpose.tag())).collect();
+        let mut number_keys: Vec<String> =
+            requests.iter().filter(|r| r.channel == Channel::Sms).map(|r| send_limits::number_key(&r.recipient)).collect();
+        person_keys.sort();
+        number_keys.sort();
+        number_keys.dedup();
+        for key in person_keys.iter().chain(&number_keys) {
+            send_limits::lock(&txn, key, now_millis()).await?;
+        }
+        let now = now_millis();
+        for request in requests {
+            let mut wait = send_limits::person_wait(&txn, person_id, request.purpose.tag(), now).await?;
+            if request.channel == Channel::Sms {
+                wait = Wait::longest(wait, send_limits::number_wait(&txn, &request.recipient, &self.sms, now).await?);
+            }
+            if let Some(wait) = wait {
+                txn.rollback().await?;
+                let purpose = request.purpose;
+                tracing::info!(person_id, purpose = purpose.tag(), limit = ?wait.limit, wait_ms = wait.ms, "verification code not sent: limit");
+                return Ok(AllIssued::TooSoon { purpose, retry_after_secs: wait.secs(), limit: wait.limit });
+            }
+        }
+        let expires_at = now + CODE_TTL_MS;
+        for (request, (code, salt)) in requests.iter().zip(fresh) {
+            row::Entity::update_many()
+                .col_expr(row::Column::SupersededAt, Expr::value(now))
+                .filter(row::Column::PersonId.eq(person_id))
+                .filter(row::Column::Purpose.eq(request.purpose.tag()))
+                .filter(row::Column::ConsumedAt.is_null())
+                .filter(row::Column::SupersededAt.is_null())
+                .exec(&txn)
+                .await?;
+            row::ActiveModel {
+                person_id: Set(person_id),
+                purpose: Set(request.purpose.tag().into()),
+                code_hash: Set(hash(&salt, code.expose())),
+                salt: Set(salt),
+                created_at: Set(now),
+                expires_at: Set(expires_at),
+                failed_attempts: Set(0),
+                consumed_at: Set(None),
+                superseded_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            // Never delivered after the code expired.
+            let message = request.purpose.message(request.channel, request.recipient.clone(), &code);
+            notifications::enqueue_expiring(&txn, message, Some(expires_at)).await?;
+        }
+        also(&txn).await?;
+        txn.commit().await?;
+        for request in requests {
+            tracing::info!(person_id, purpose = request.purpose.tag(), channel = request.channel.as_str(), "verification code issued");
+        }
+        Ok(AllIssued::Sent)
+    }
+
+    /// Checks a typed code against the person's live code for the purpose,
+    /// and uses it up if it matches.
     pub async fn check(&self, person_id: i32, purpose: CodePurpose, typed: &VerificationCode) -> Result<CheckOutcome, BackendError> {
+        match self.verify(person_id, purpose, typed).await? {
+            Ok(matched) => Ok(if Self::consume(&self.db, matched).await? { CheckOutcome::Accepted } else { CheckOutcome::NoCode }),
+            Err(refused) => Ok(refused),
+        }
+    }
+
+    /// Checks a typed code against the person's live code for the purpose
+    /// — a wrong one counts against the code's tries — without using it up:
+    /// [`Self::consume`] does that, in the transaction of what it allows.
+    /// Only a code of this very purpose can match.
+    pub async fn verify(&self, person_id: i32, purpose: CodePurpose, typed: &VerificationCode) -> Result<Result<Matched, CheckOutcome>, BackendError> {
         let now = now_millis();
         let Some(code) = row::Entity::find()
             .filter(row::Column::PersonId.eq(person_id))
@@ -283,13 +282,13 @@ impl VerificationCodes {
             .one(&self.db)
             .await?
         else {
-            return Ok(CheckOutcome::NoCode);
+            return Ok(Err(CheckOutcome::NoCode));
         };
         if now >= code.expires_at {
-            return Ok(CheckOutcome::Expired);
+            return Ok(Err(CheckOutcome::Expired));
         }
         if code.failed_attempts >= MAX_WRONG_TRIES {
-            return Ok(CheckOutcome::Exhausted);
+            return Ok(Err(CheckOutcome::Exhausted));
         }
         let matches: bool = hash(&code.salt, typed.expose()).as_bytes().ct_eq(code.code_hash.as_bytes()).into();
         if !matches {
@@ -299,19 +298,25 @@ impl VerificationCodes {
                 .exec(&self.db)
                 .await?;
             let tries_left = MAX_WRONG_TRIES - code.failed_attempts - 1;
-            return Ok(if tries_left <= 0 { CheckOutcome::Exhausted } else { CheckOutcome::Wrong { tries_left } });
+            return Ok(Err(if tries_left <= 0 { CheckOutcome::Exhausted } else { CheckOutcome::Wrong { tries_left } }));
         }
-        // Single use: of two racing requests with the right code, only one
-        // changes the row; the other finds it consumed.
+        Ok(Ok(Matched { id: code.id }))
+    }
+
+    /// Uses up a matched code; `false` if it was used, replaced or killed
+    /// meanwhile. Single use: of two racing requests with the right code,
+    /// only one changes the row; the other finds it consumed (and, inside a
+    /// transaction, must roll back what the code was to allow).
+    pub async fn consume<C: ConnectionTrait>(conn: &C, matched: Matched) -> Result<bool, DbErr> {
         let used = row::Entity::update_many()
-            .col_expr(row::Column::ConsumedAt, Expr::value(now))
-            .filter(row::Column::Id.eq(code.id))
+            .col_expr(row::Column::ConsumedAt, Expr::value(now_millis()))
+            .filter(row::Column::Id.eq(matched.id))
             .filter(row::Column::ConsumedAt.is_null())
             .filter(row::Column::SupersededAt.is_null())
             .filter(row::Column::FailedAttempts.lt(MAX_WRONG_TRIES))
-            .exec(&self.db)
+            .exec(conn)
             .await?;
-        Ok(if used.rows_affected == 1 { CheckOutcome::Accepted } else { CheckOutcome::NoCode })
+        Ok(used.rows_affected == 1)
     }
 
     /// Whether a code for the purpose is still usable (sent, unused, unexpired, not killed).
@@ -343,19 +348,6 @@ mod tests {
         assert_eq!(mask_email("jan.kowalski@example.pl"), "j•••@example.pl");
         assert_eq!(mask_phone("+48600100200"), "••• ••• 200");
         assert_eq!(mask_phone("+48 601 200 300"), "••• ••• 300");
-    }
-
-    #[test]
-    fn every_message_says_what_the_code_is_for_and_warns() {
-        let code = VerificationCode::parse("123456").unwrap();
-        for channel in [Channel::Sms, Channel::Email] {
-            let m = CodePurpose::SignIn.message(channel, "x".into(), &code);
-            assert!(m.body.contains("123456"));
-            assert!(m.body.contains("LOGOWANIA") || m.body.contains("LOGOWANIE"));
-            assert!(m.body.contains("Nie podawaj go nikomu"));
-        }
-        let sms = CodePurpose::SignIn.message(Channel::Sms, "x".into(), &code);
-        assert!(sms.body.chars().count() <= 160 * 2, "fits in two SMS parts");
     }
 
     #[test]

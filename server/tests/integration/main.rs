@@ -16,6 +16,7 @@ mod messages_at_rest;
 mod notifications;
 mod passwords;
 mod profile;
+mod profile_second_code;
 mod retention;
 mod send_limits;
 mod sessions;

@@ -1,5 +1,6 @@
 //! `/profil`: contact data and the recovery channel, changed with a code
-//! sent to the new address or number.
+//! sent to the new address or number (within 5 minutes of the step up; the
+//! second code to the current channel is in `profile_second_code.rs`).
 
 use ezus_server::db::entities::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -7,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::on_both_databases;
 use crate::support::*;
 
-async fn change(app: &TestApp, token: &str, email: &str, phone: &str, channel: &str, password: &str) -> reqwest::Response {
+pub async fn change(app: &TestApp, token: &str, email: &str, phone: &str, channel: &str, password: &str) -> reqwest::Response {
     app.post_form(
         "/api/zmien-kontakt",
         "/profil",
@@ -17,7 +18,7 @@ async fn change(app: &TestApp, token: &str, email: &str, phone: &str, channel: &
     .await
 }
 
-async fn newest(app: &TestApp, purpose: &str) -> outbox::Model {
+pub async fn newest(app: &TestApp, purpose: &str) -> outbox::Model {
     outbox::Entity::find()
         .filter(outbox::Column::Purpose.eq(purpose))
         .order_by_desc(outbox::Column::Id)
@@ -27,7 +28,20 @@ async fn newest(app: &TestApp, purpose: &str) -> outbox::Model {
         .unwrap_or_else(|| panic!("a {purpose} message"))
 }
 
-fn code_in(message: &outbox::Model) -> String {
+/// The text of the `<label>` of the field with this id.
+pub fn label_for(html: &str, id: &str) -> Option<String> {
+    html.split("<label").skip(1).find_map(|label| {
+        let (tag, rest) = label.split_once('>')?;
+        tag.contains(&format!(r#"for="{id}""#)).then(|| rest.split_once("</label>").map(|(text, _)| text.to_owned()))?
+    })
+}
+
+/// How many messages of the purpose were sent.
+pub async fn sent(app: &TestApp, purpose: &str) -> usize {
+    outbox::Entity::find().filter(outbox::Column::Purpose.eq(purpose)).all(&app.db().await).await.unwrap().len()
+}
+
+pub fn code_in(message: &outbox::Model) -> String {
     message.body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
 }
 
@@ -65,6 +79,10 @@ on_both_databases! {
         assert!(code_message.body.contains("ZMIANY DANYCH KONTAKTOWYCH"));
         let html = app.get("/profil/potwierdz", Some(&token)).await.text().await.unwrap();
         assert!(html.contains("••• ••• 900"), "{html}");
+        // Signed in a moment ago: the code to the new number is all it takes.
+        assert_eq!(label_for(&html, "code").as_deref(), Some("Kod weryfikacyjny"), "{html}");
+        assert!(!html.contains("current_code"), "one code field only: {html}");
+        assert_eq!(sent(&app, "contact_change_current_code").await, 0, "no code to the current channel");
 
         let wrong = if code_in(&code_message) == "000000" { "111111" } else { "000000" };
         let response = app.post_form("/api/potwierdz-kontakt", "/profil/potwierdz", &[("code", wrong)], Some(&token)).await;
@@ -73,6 +91,7 @@ on_both_databases! {
             .post_form("/api/potwierdz-kontakt", "/profil/potwierdz", &[("code", &code_in(&code_message))], Some(&token))
             .await;
         assert_eq!(location(&response).as_deref(), Some("/profil?zmieniono=1"));
+        let token = session_cookie(&response, app.cookie_name).expect("a new token: the change is a step up");
 
         let notice = newest(&app, "contact_changed").await;
         assert_eq!(notice.recipient, JAN.email, "the old channel hears of it");

@@ -1,4 +1,6 @@
-//! A change of contact data waiting for the code sent to the new address or number.
+//! A change of contact data waiting for the code sent to the new address or
+//! number (and, unless the session had just stepped up, for the code sent to
+//! the current recovery channel).
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +14,8 @@ pub struct Model {
     pub new_phone: String,
     pub new_channel: String,
     pub created_at: i64,
+    /// A code went to the current recovery channel too, and must be typed.
+    pub current_code_required: bool,
     /// Set when the code was typed and the change made.
     pub applied_at: Option<i64>,
 }

@@ -1,0 +1,138 @@
+//! What a verification code is for, and the message that carries it. Each
+//! purpose has its own codes (a code of one purpose is never found when
+//! another is checked), its own send limits and its own wording.
+
+use crate::{
+    domain::VerificationCode,
+    notifications::{Channel, OutgoingMessage},
+};
+
+/// What a code is for; each purpose has its own codes and its own wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    SignIn,
+    /// Proves the person receives mail or SMS at a new address or number.
+    ContactChange,
+    /// Sent to the person's CURRENT recovery channel: proves that whoever
+    /// moves the channel away still holds it (a stolen session and password
+    /// are not enough).
+    ContactChangeCurrent,
+}
+
+impl CodePurpose {
+    /// The purpose as stored with the code (and in the send-limit keys).
+    pub fn tag(self) -> &'static str {
+        match self {
+            CodePurpose::SignIn => "sign_in",
+            CodePurpose::ContactChange => "contact_change",
+            CodePurpose::ContactChangeCurrent => "contact_change_current",
+        }
+    }
+
+    pub(super) fn message(self, channel: Channel, recipient: String, code: &VerificationCode) -> OutgoingMessage {
+        let code = code.expose();
+        let (subject, body, purpose) = match (self, channel) {
+            (CodePurpose::SignIn, Channel::Sms) => (
+                None,
+                format!(
+                    "eZUS: kod do LOGOWANIA na Twoje konto: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                ),
+                "sign_in_code",
+            ),
+            (CodePurpose::SignIn, Channel::Email) => (
+                Some("Kod do logowania w eZUS"),
+                format!(
+                    "Dzień dobry,\n\n\
+                     ktoś – zapewne Ty – podał prawidłowy login i hasło do Twojego konta w eZUS.\n\
+                     Aby dokończyć LOGOWANIE, wpisz ten kod weryfikacyjny:\n\n    {code}\n\n\
+                     Kod jest ważny 10 minut i służy wyłącznie do logowania. Nie podawaj go nikomu – \
+                     pracownik ZUS nigdy o niego nie prosi.\n\n\
+                     Jeśli to nie Ty się logujesz, zmień hasło w eZUS i skontaktuj się z Centrum \
+                     Obsługi Telefonicznej ZUS: 22 560 16 00.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                "sign_in_code",
+            ),
+            (CodePurpose::ContactChange, Channel::Sms) => (
+                None,
+                format!(
+                    "eZUS: kod do ZMIANY DANYCH KONTAKTOWYCH w Twoim profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                ),
+                "contact_change_code",
+            ),
+            (CodePurpose::ContactChange, Channel::Email) => (
+                Some("Kod do zmiany danych kontaktowych w eZUS"),
+                format!(
+                    "Dzień dobry,\n\n\
+                     w eZUS podano ten adres jako nowy adres kontaktowy profilu. Aby potwierdzić \
+                     ZMIANĘ DANYCH KONTAKTOWYCH, wpisz ten kod:\n\n    {code}\n\n\
+                     Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Nie podawaj go nikomu – \
+                     pracownik ZUS nigdy o niego nie prosi. Jeśli to nie Ty, zignoruj tę wiadomość.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                "contact_change_code",
+            ),
+            (CodePurpose::ContactChangeCurrent, Channel::Sms) => (
+                None,
+                format!(
+                    "eZUS: kod potwierdza ZMIANĘ DANYCH KONTAKTOWYCH Twojego profilu: {code}. Ważny 10 minut. Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do ZUS: 22 560 16 00."
+                ),
+                "contact_change_current_code",
+            ),
+            (CodePurpose::ContactChangeCurrent, Channel::Email) => (
+                Some("Kod potwierdzający zmianę danych kontaktowych w eZUS"),
+                format!(
+                    "Dzień dobry,\n\n\
+                     ktoś – zapewne Ty – chce zmienić dane kontaktowe lub kanał odzyskiwania dostępu \
+                     Twojego profilu w eZUS. Ta wiadomość idzie na Twój obecny adres. Kod potwierdza \
+                     ZMIANĘ DANYCH KONTAKTOWYCH:\n\n    {code}\n\n\
+                     Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Pracownik ZUS nigdy o \
+                     niego nie prosi.\n\n\
+                     Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do Centrum Obsługi \
+                     Telefonicznej ZUS: 22 560 16 00. Ktoś może znać Twoje hasło – zmień je.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                "contact_change_current_code",
+            ),
+        };
+        OutgoingMessage { channel, recipient, subject: subject.map(Into::into), body, purpose }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [CodePurpose; 3] = [CodePurpose::SignIn, CodePurpose::ContactChange, CodePurpose::ContactChangeCurrent];
+
+    #[test]
+    fn every_message_says_what_the_code_is_for_and_warns() {
+        let code = VerificationCode::parse("123456").unwrap();
+        for channel in [Channel::Sms, Channel::Email] {
+            let m = CodePurpose::SignIn.message(channel, "x".into(), &code);
+            assert!(m.body.contains("123456"));
+            assert!(m.body.contains("LOGOWANIA") || m.body.contains("LOGOWANIE"));
+            assert!(m.body.contains("Nie podawaj go nikomu"));
+            let current = CodePurpose::ContactChangeCurrent.message(channel, "x".into(), &code);
+            assert!(current.body.contains("123456"));
+            assert!(current.body.contains("ZMIANĘ DANYCH KONTAKTOWYCH"));
+            assert!(current.body.contains("Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do"));
+            assert!(current.body.contains("22 560 16 00"));
+        }
+        for purpose in ALL {
+            let sms = purpose.message(Channel::Sms, "x".into(), &code);
+            assert!(sms.body.chars().count() <= 160 * 2, "{purpose:?} fits in two SMS parts");
+        }
+    }
+
+    #[test]
+    fn each_purpose_has_its_own_tag_and_message_purpose() {
+        let code = VerificationCode::parse("123456").unwrap();
+        for a in ALL {
+            for b in ALL.into_iter().filter(|b| *b != a) {
+                assert_ne!(a.tag(), b.tag());
+                assert_ne!(a.message(Channel::Sms, "x".into(), &code).purpose, b.message(Channel::Sms, "x".into(), &code).purpose);
+            }
+        }
+    }
+}
