@@ -60,16 +60,13 @@ pub fn IdleWarning() -> impl IntoView {
         }
     });
     // A real modal: the page behind is inert (Tab stays in the dialog), and
-    // the focus goes back where the person was once the dialog closes.
+    // closing it gives the focus back where the person was (the browser
+    // remembers it for a modal <dialog>).
     let dialog = NodeRef::<html::Dialog>::new();
-    let return_to = StoredValue::new_local(None::<leptos::web_sys::HtmlElement>);
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
         if shown.get() {
             if !dialog.open() {
-                use leptos::wasm_bindgen::JsCast;
-                let active = document().active_element().and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-                return_to.set_value(active);
                 let _ = dialog.show_modal();
             }
             if let Some(button) = stay.get() {
@@ -77,9 +74,6 @@ pub fn IdleWarning() -> impl IntoView {
             }
         } else if dialog.open() {
             dialog.close();
-            if let Some(element) = return_to.get_value() {
-                let _ = element.focus();
-            }
         }
     });
     on_cleanup(move || {

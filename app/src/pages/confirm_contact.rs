@@ -112,7 +112,7 @@ impl leptos::server_fn::error::FromServerFnError for ContactCodeError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        ContactCodeError::App(AppError::Transport(value.to_string()))
+        ContactCodeError::App(crate::errors::server_fn_failure(value).into())
     }
 }
 

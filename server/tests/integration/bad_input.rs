@@ -45,7 +45,7 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/profil", "/profil", &[], &[]),
     endpoint("/api/zmien-kontakt", "/profil", &["email", "phone", "current_password"], &["channel"]),
     endpoint("/api/kod-kontakt", "/profil/potwierdz", &[], &[]),
-    endpoint("/api/potwierdz-kontakt", "/profil/potwierdz", &[], &["code"]),
+    endpoint("/api/potwierdz-kontakt", "/profil/potwierdz", &[], &["code", "current_code"]),
     endpoint("/api/dev-skrzynka", "/dev/skrzynka", &[], &[]),
 ];
 
