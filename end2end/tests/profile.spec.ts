@@ -84,7 +84,7 @@ test('two minutes before the idle timeout a dialog warns and lets her stay signe
   const title = page.getByRole('heading', { level: 2, name: 'Czy chcesz kontynuować?' });
   await title.scrollIntoViewIfNeeded();
   await expect(title).toBeInViewport();
-  const leave = page.getByRole('button', { name: 'Wyloguj się', exact: true });
+  const leave = dialog.getByRole('button', { name: 'Wyloguj się', exact: true });
   await leave.scrollIntoViewIfNeeded();
   await expect(leave).toBeInViewport();
   await page.setViewportSize({ width: 1280, height: 720 });

@@ -27,19 +27,27 @@ pub fn IdleWarning() -> impl IntoView {
     let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
 
     // (Re)starts the clock: warn 2 minutes before the end, leave at the end.
+    // Each arming has its generation; a timer of an older one does nothing,
+    // whether or not clearing it reached the browser in time.
+    let generation = StoredValue::new(0u64);
     let arm = move |idle_secs: u64| {
         for handle in timers.get_value() {
             handle.clear();
         }
+        generation.update_value(|g| *g += 1);
+        let current = generation.get_value();
+        let live = move || generation.get_value() == current;
         let mut handles = Vec::new();
         let warn_in = std::time::Duration::from_secs(idle_secs.saturating_sub(WARN_BEFORE_SECS));
         let end_in = std::time::Duration::from_secs(idle_secs);
-        if let Ok(h) = set_timeout_with_handle(move || set_shown.set(true), warn_in) {
+        if let Ok(h) = set_timeout_with_handle(move || if live() { set_shown.set(true) }, warn_in) {
             handles.push(h);
         }
         if let Ok(h) = set_timeout_with_handle(
             move || {
-                let _ = window().location().set_href(&format!("{}?{}", routes::SIGN_IN, routes::SESSION_ENDED_QUERY));
+                if live() {
+                    let _ = window().location().set_href(&format!("{}?{}", routes::SIGN_IN, routes::SESSION_ENDED_QUERY));
+                }
             },
             end_in,
         ) {
@@ -53,8 +61,11 @@ pub fn IdleWarning() -> impl IntoView {
             extend.dispatch(KeepAlive {});
         }
     });
+    // Every answer re-arms the clock, even one equal to the last (so the
+    // version, not the value, is what changes).
     Effect::new(move |_| {
-        if let Some(Ok(idle_secs)) = extend.value().get() {
+        extend.version().get();
+        if let Some(Ok(idle_secs)) = extend.value().get_untracked() {
             set_shown.set(false);
             arm(idle_secs);
         }
@@ -63,6 +74,32 @@ pub fn IdleWarning() -> impl IntoView {
     // closing it gives the focus back where the person was (the browser
     // remembers it for a modal <dialog>).
     let dialog = NodeRef::<html::Dialog>::new();
+    // Escape asks the dialog to close with a `cancel` event, which does not
+    // bubble to Leptos's delegated listeners: listen on the dialog itself.
+    // Escape means "Przedłuż sesję": staying is the safe answer.
+    Effect::new(move |listening: Option<bool>| {
+        if listening == Some(true) {
+            return true;
+        }
+        let Some(dialog) = dialog.get() else { return false };
+        use leptos::wasm_bindgen::{JsCast, closure::Closure};
+        let on_cancel = Closure::<dyn Fn(leptos::web_sys::Event)>::new(move |ev: leptos::web_sys::Event| {
+            ev.prevent_default();
+            extend.dispatch(KeepAlive {});
+        });
+        let _ = dialog.add_event_listener_with_callback("cancel", on_cancel.as_ref().unchecked_ref());
+        // Should the browser close it anyway, staying is still the answer.
+        let on_close = Closure::<dyn Fn(leptos::web_sys::Event)>::new(move |_| {
+            if shown.get_untracked() {
+                extend.dispatch(KeepAlive {});
+            }
+        });
+        let _ = dialog.add_event_listener_with_callback("close", on_close.as_ref().unchecked_ref());
+        // They live as long as the dialog element (one per page).
+        on_cancel.forget();
+        on_close.forget();
+        true
+    });
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
         if shown.get() {
@@ -83,26 +120,15 @@ pub fn IdleWarning() -> impl IntoView {
     });
 
     view! {
-        // Escape means "Przedłuż sesję": staying is the safe answer.
         <dialog
             class="dialog"
             role="alertdialog"
             aria-labelledby="idle-title"
             aria-describedby="idle-text"
             node_ref=dialog
-            on:cancel=move |ev: leptos::ev::Event| {
-                ev.prevent_default();
-                extend.dispatch(KeepAlive {});
-            }
             // Tab and Shift+Tab go round the two buttons (the APG dialog
             // pattern); the page behind is inert anyway.
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                // `cancel` does not bubble, so Escape is caught here too.
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    extend.dispatch(KeepAlive {});
-                    return;
-                }
                 if ev.key() != "Tab" {
                     return;
                 }
