@@ -248,31 +248,4 @@ mod tests {
             Some(NewPasswordProblem::RepeatMismatch)
         );
     }
-
-    /// Not a test: how many long entries of the list zxcvbn would pass.
-    #[test]
-    #[ignore]
-    fn survey_the_list() {
-        let text = {
-            use std::io::Read;
-            let mut t = String::new();
-            flate2::read::GzDecoder::new(&include_bytes!("../../data/breached-passwords.txt.gz")[..]).read_to_string(&mut t).unwrap();
-            t
-        };
-        let empty = BreachedList::from_text("");
-        let mut long = 0;
-        let mut passing = Vec::new();
-        for p in text.lines() {
-            let Ok(c) = Candidate::new(p) else { continue };
-            if c.as_str().chars().count() < PASSWORD_MIN_CHARS { continue }
-            long += 1;
-            if first_problem(&c, p, &who(), &empty).is_none() {
-                passing.push(p.to_owned());
-            }
-        }
-        println!("long: {long}, passing zxcvbn and the other rules: {}", passing.len());
-        for p in passing.iter().step_by(passing.len() / 60 + 1) {
-            println!("  {p}");
-        }
-    }
 }
