@@ -67,6 +67,11 @@ test('axe: the verification code, the account and role choices, and the portal',
   await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wpisz kod weryfikacyjny');
   await expectNoAxeViolations(page, '/kod-weryfikacyjny');
+  // Where the code went is said in words, never as a string of bullets.
+  const spoken = await page.getByRole('main').ariaSnapshot();
+  expect(spoken, 'no bullet in the accessibility tree').not.toContain('•');
+  expect(spoken).toContain('adres e-mail zaczynający się na j, w domenie example.pl');
+  await expect(page.getByText('j•••@example.pl')).toBeVisible();
   await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
   await expect(errorSummary(page)).toBeVisible();
   await expectNoAxeViolations(page, '/kod-weryfikacyjny, no code typed');

@@ -101,7 +101,7 @@ test('Anna changes her phone number: a code to the new number confirms it', asyn
   await expect(page).toHaveURL(/\/profil$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dane profilu');
   await expect(
-    page.getByRole('heading', { name: 'Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE' }),
+    page.getByRole('heading', { name: 'Dane kontaktowe i kanał odzyskiwania dostępu do Twojego profilu' }),
   ).toBeVisible();
   await expectNotHydrated(page);
   await expectNoAxeViolations(page, '/profil');

@@ -138,6 +138,8 @@ for (const [what, login, password] of [
     await expect(summary).toBeVisible();
     await expect(summary.getByRole('heading')).toHaveText('Wystąpił problem');
     await expect(summary.getByRole('listitem')).toHaveText([MSG_INVALID]);
+    // The title says there is an error first.
+    await expect(page).toHaveTitle('Błąd: Zaloguj się – eZUS');
     // The summary has taken the focus, so it is read out at once.
     await expect(summary).toBeFocused();
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
@@ -218,4 +220,14 @@ test('an unconfirmed profile with a wrong password learns nothing about the prof
   await signIn(page, PIOTR.login, 'Zle-Haslo-2024');
   await expect(errorSummary(page).getByRole('listitem')).toHaveText([MSG_INVALID]);
   await expect(page.getByRole('region', { name: 'Jak potwierdzić profil?' })).toHaveCount(0);
+});
+
+test('"Anuluj logowanie" on the code page ends the sign-in there', async ({ page }) => {
+  await signIn(page, JAN.login, JAN.password);
+  await expect(page).toHaveURL(/\/kod-weryfikacyjny$/);
+  await waitReady(page);
+  await page.getByRole('button', { name: 'Anuluj logowanie', exact: true }).click();
+  await expect(page).toHaveURL(/\/wylogowano$/);
+  await gotoReady(page, '/kod-weryfikacyjny');
+  await expect(page).toHaveURL(/\/logowanie/);
 });

@@ -3,6 +3,7 @@
 mod error_summary;
 mod idle_warning;
 mod layout;
+mod masked_destination;
 mod page_heading;
 mod password_field;
 mod radio_choices;
@@ -11,6 +12,7 @@ mod session_page;
 pub use error_summary::{ErrorSummary, FieldError};
 pub use idle_warning::IdleWarning;
 pub use layout::{SiteFooter, SiteHeader, SkipLink};
+pub use masked_destination::MaskedDestination;
 pub use page_heading::{NavigationWatch, PageHeading, provide_navigation_focus};
 pub use password_field::PasswordField;
 pub use radio_choices::{RadioChoices, RadioOption};

@@ -258,7 +258,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
             {move || (error.get().is_none() && query.read().get(CHANGED).is_some()).then(|| view! {
                 <div class="notice" role="status"><p>"Zapisaliśmy nowe dane kontaktowe. Na poprzedni adres lub numer wysłaliśmy powiadomienie o zmianie."</p></div>
             })}
-            <h2>"Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE"</h2>
+            <h2>"Dane kontaktowe i kanał odzyskiwania dostępu do Twojego profilu"</h2>
             <dl class="summary-list">
                 <div class="summary-list__row"><dt>"Adres e-mail"</dt><dd>{profile.email.clone()}</dd></div>
                 <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{profile.phone.clone()}</dd></div>

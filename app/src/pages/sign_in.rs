@@ -199,7 +199,8 @@ pub fn SignInPage() -> impl IntoView {
         Signal::derive(move || error.get().and_then(|e| e.password_described_by()));
 
     view! {
-        <Title text="Zaloguj się"/>
+        // A page showing errors says so first in its title (read on arrival).
+        <Title text=move || if error.get().is_some() { "Błąd: Zaloguj się" } else { "Zaloguj się" }/>
         <div class="page page--narrow">
             <PageHeading>"Zaloguj się do eZUS"</PageHeading>
             {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
@@ -255,7 +256,7 @@ pub fn SignInPage() -> impl IntoView {
                 <li><a href=routes::FORGOT_PASSWORD>"Nie pamiętasz hasła?"</a></li>
                 <li><a href=routes::FORGOT_LOGIN>"Nie pamiętasz loginu?"</a></li>
             </ul>
-            <h2 class="heading-s">"Nie masz jeszcze konta w eZUS?"</h2>
+            <h2 class="heading-s">"Nie masz jeszcze profilu w eZUS?"</h2>
             <p><a href=routes::REGISTER>"Zarejestruj się"</a></p>
         </div>
     }

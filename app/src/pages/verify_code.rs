@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sign_in::throttled_message;
 use crate::{
-    components::{ErrorSummary, FieldError, SessionPage},
+    components::{ErrorSummary, FieldError, MaskedDestination, SessionPage},
     errors::{self, AppError},
 };
 
@@ -202,10 +202,20 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
         matches!(resend.value().get(), Some(Ok(())))
             || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
     };
-    let where_to = match prompt.channel {
-        CodeChannel::Sms => format!("Wysłaliśmy SMS z kodem na numer {}.", prompt.masked_destination),
-        CodeChannel::Email => format!("Wysłaliśmy e-mail z kodem na adres {}.", prompt.masked_destination),
+    let channel = prompt.channel;
+    let where_to = match channel {
+        CodeChannel::Sms => view! {
+            "Wysłaliśmy SMS z kodem na "
+            <MaskedDestination channel masked=prompt.masked_destination.clone() prefix="numer"/>
+            "."
+        }.into_any(),
+        CodeChannel::Email => view! {
+            "Wysłaliśmy e-mail z kodem na "
+            <MaskedDestination channel masked=prompt.masked_destination.clone() prefix="adres"/>
+            "."
+        }.into_any(),
     };
+    let sign_out = ServerAction::<crate::pages::portal::SignOut>::new();
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
@@ -259,14 +269,25 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
             </ActionForm>
             <h2 class="heading-s">"Kod nie dotarł?"</h2>
             <ul>
-                <li>"SMS lub e-mail może dotrzeć z opóźnieniem – odczekaj chwilę."</li>
-                <li>"E-mail sprawdź także w folderze spam lub oferty."</li>
+                {match channel {
+                    CodeChannel::Sms => view! {
+                        <li>"SMS może dotrzeć z opóźnieniem – odczekaj chwilę. Sprawdź, czy telefon ma zasięg."</li>
+                    }.into_any(),
+                    CodeChannel::Email => view! {
+                        <li>"E-mail może dotrzeć z opóźnieniem – odczekaj chwilę."</li>
+                        <li>"Sprawdź także folder spam lub oferty."</li>
+                    }.into_any(),
+                }}
                 <li>
                     "Kod wysyłamy kanałem odzyskiwania dostępu wybranym w Twoim profilu. Jeśli Twój numer lub adres się zmienił, zmienisz go w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS (22 560 16 00)."
                 </li>
             </ul>
             <ActionForm action=resend attr:class="form form--inline">
                 <button type="submit" class="button button--secondary">"Wyślij kod ponownie"</button>
+            </ActionForm>
+            // A way out: this sign-in ends, nothing else changes.
+            <ActionForm action=sign_out attr:class="form form--inline">
+                <button type="submit" class="button button--secondary">"Anuluj logowanie"</button>
             </ActionForm>
         </div>
     }

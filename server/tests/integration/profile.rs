@@ -49,7 +49,7 @@ on_both_databases! {
     bad_input_is_named_at_its_field_and_nothing_typed_is_lost(app) {
         let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
         let html = app.get("/profil", Some(&token)).await.text().await.unwrap();
-        assert!(html.contains("Dane kontaktowe, kanał odzyskiwania dostępu do Twojego konta PUE"), "{html}");
+        assert!(html.contains("Dane kontaktowe i kanał odzyskiwania dostępu do Twojego profilu"), "{html}");
         assert!(html.contains(JAN.email) && html.contains(JAN.phone));
         let cases = [
             ("jan@", "600 100 200", "email", JAN.password, "EmailInvalid"),

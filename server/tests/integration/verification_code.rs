@@ -83,12 +83,15 @@ on_both_databases! {
     the_code_goes_by_the_chosen_channel_and_says_what_it_is_for(app) {
         let jan = app.signed_in("jkowalski", JAN.password, "/kod-weryfikacyjny").await;
         let html = app.get("/kod-weryfikacyjny", Some(&jan)).await.text().await.unwrap();
-        assert!(html.contains("na adres j•••@example.pl"), "{html}");
+        // Seen as a mask (hidden from screen readers), said in words.
+        assert!(html.contains(r#"<span aria-hidden="true">adres j•••@example.pl</span>"#), "{html}");
+        assert!(html.contains("adres e-mail zaczynający się na j, w domenie example.pl"), "{html}");
         assert!(html.contains(r#"autocomplete="one-time-code""#) && html.contains(r#"inputmode="numeric""#));
         // The legacy password gets its code first too.
         let anna = app.signed_in("anowak", "Haslo123", "/kod-weryfikacyjny").await;
         let html = app.get("/kod-weryfikacyjny", Some(&anna)).await.text().await.unwrap();
-        assert!(html.contains("na numer ••• ••• 300"), "{html}");
+        assert!(html.contains("numer •••\u{a0}•••\u{a0}300"), "a number that never wraps: {html}");
+        assert!(html.contains("numer telefonu kończący się na 300"), "{html}");
 
         let db = app.db().await;
         use ezus_server::db::entities::outbox;
