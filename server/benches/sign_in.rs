@@ -126,7 +126,7 @@ async fn main() {
     let app = Application::build(settings.clone()).await.expect("server starts");
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    let db = sea_orm::Database::connect(&settings.database.url).await.unwrap();
+    let db = ezus_server::db::connect(&settings.database.url, 4).await.unwrap();
     demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
     // Real logins for the wrong-password rows, one wrong attempt each, so the
     // per-account throttle (a defence, not the subject) never steps in.
@@ -240,7 +240,7 @@ async fn admission_burst(settings: &Settings, shipped_queue: usize, hasher: &Pas
     let app = Application::build(settings.clone()).await.expect("server starts");
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    let db = sea_orm::Database::connect(&settings.database.url).await.unwrap();
+    let db = ezus_server::db::connect(&settings.database.url, 4).await.unwrap();
     demo_data::load(&db, hasher, demo_data::DEMO_PEOPLE).await.unwrap();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let attempt = |login: String, password: &'static str, n: u64| {

@@ -10,16 +10,30 @@ use sea_orm_migration::MigratorTrait;
 use crate::config::DatabaseSettings;
 
 pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(settings.url.clone());
+    let db = connect(&settings.url, settings.max_connections).await?;
+    migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// A pool on `url`, as the server and its tests open one.
+///
+/// No idle timeout and no maximum lifetime: with either, sqlx 0.9 runs a
+/// periodic maintenance task over the idle connections, and that task was
+/// seen twice spinning at 100 % of a core without ever yielding (its count
+/// of idle connections had wrapped below zero), which starved the runtime
+/// and hung a test run. Without them the task is never started; idle
+/// connections simply stay open, at most `max_connections` of them.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(settings.max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .connect_timeout(std::time::Duration::from_secs(5))
         .acquire_timeout(std::time::Duration::from_secs(5))
         .sqlx_logging(false);
-    let db = Database::connect(options).await?;
-    migrations::Migrator::up(&db, None).await?;
-    Ok(db)
+    Database::connect(options).await
 }
 
 /// Milliseconds since the Unix epoch: how every time is stored (the same on

@@ -13,7 +13,7 @@ use ezus_server::{
     startup::Application,
 };
 use reqwest::{StatusCode, header};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 
 /// The demo people: Jan (modern password, e-mail), Anna (legacy password,
 /// SMS) and Piotr (unconfirmed profile).
@@ -49,7 +49,7 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
         Backend::Postgres => {
             let base = std::env::var("EZUS_TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let admin = match Database::connect(&base).await {
+            let admin = match ezus_server::db::connect(&base, 1).await {
                 Ok(db) => db,
                 Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
                     panic!("PostgreSQL at {base} is required under CI=true: {e}")
@@ -105,7 +105,7 @@ impl TestApp {
         let application = Application::build(settings).await.expect("server starts");
         let address = format!("http://{}", application.address());
         tokio::spawn(application.run_until_stopped());
-        let db = Database::connect(&database_url).await.unwrap();
+        let db = ezus_server::db::connect(&database_url, 4).await.unwrap();
         demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
         // As a browser on the portal's own pages: every request says so.
         let mut same_origin = header::HeaderMap::new();
@@ -207,7 +207,7 @@ impl TestApp {
 
     /// The server's tables, for checks of what it stored.
     pub async fn db(&self) -> sea_orm::DatabaseConnection {
-        Database::connect(&self.database_url).await.unwrap()
+        ezus_server::db::connect(&self.database_url, 4).await.unwrap()
     }
 }
 
