@@ -36,7 +36,9 @@ pub fn IdleWarning() -> impl IntoView {
         }
         generation.update_value(|g| *g += 1);
         let current = generation.get_value();
-        let live = move || generation.get_value() == current;
+        // Not live once re-armed, nor once this page is gone (the stored
+        // value is then disposed): only the newest clock of a page counts.
+        let live = move || generation.try_get_value() == Some(current);
         let mut handles = Vec::new();
         let warn_in = std::time::Duration::from_secs(idle_secs.saturating_sub(WARN_BEFORE_SECS));
         let end_in = std::time::Duration::from_secs(idle_secs);
