@@ -56,9 +56,7 @@ impl RetentionSettings {
 mod tests {
     use crate::config::Settings;
 
-    /// The shipped file in dev mode (as shipped it refuses its dev-inbox transports).
-    static SHIPPED: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| include_str!("../../../Leptos.toml").replace("dev_mode = false", "dev_mode = true"));
+    use crate::config::tests::DEV_FILE as SHIPPED;
 
     #[test]
     fn shipped_periods() {

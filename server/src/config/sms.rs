@@ -39,9 +39,7 @@ impl SmsSettings {
 mod tests {
     use crate::config::Settings;
 
-    /// The shipped file in dev mode (as shipped it refuses its dev-inbox transports).
-    static SHIPPED: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| include_str!("../../../Leptos.toml").replace("dev_mode = false", "dev_mode = true"));
+    use crate::config::tests::DEV_FILE as SHIPPED;
 
     #[test]
     fn shipped_polish_numbers_only_and_sensible_caps() {

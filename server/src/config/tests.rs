@@ -3,9 +3,14 @@ use super::*;
 
 const SHIPPED: &str = include_str!("../../../Leptos.toml");
 
-/// The shipped file as ./scripts/serve runs it (EZUS_SITE__DEV_MODE=true).
+/// The shipped file as ./scripts/serve runs it (EZUS_SITE__DEV_MODE=true);
+/// as shipped it refuses its dev-inbox transports. Shared with the tests of
+/// the other tables (`config/sms.rs`, `config/retention.rs`).
+pub(super) static DEV_FILE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| SHIPPED.replace("dev_mode = false", "dev_mode = true"));
+
 fn dev() -> String {
-    SHIPPED.replace("dev_mode = false", "dev_mode = true")
+    DEV_FILE.clone()
 }
 
 /// A production file: real transports, dev mode off.
