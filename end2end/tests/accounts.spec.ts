@@ -25,6 +25,9 @@ async function choose(page: Page, radio: RegExp | string) {
 async function switchAccount(page: Page, radio: RegExp | string) {
   await page.getByRole('link', { name: 'Zmień konto' }).click();
   await expect(page).toHaveURL(/\/wybierz-konto$/);
+  // A switch can be called off, and signing out is at hand.
+  await expect(page.getByRole('link', { name: 'Anuluj', exact: true })).toHaveAttribute('href', '/portal');
+  await expect(page.getByRole('button', { name: 'Wyloguj się', exact: true })).toBeVisible();
   await choose(page, radio);
 }
 
@@ -45,6 +48,8 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await expectHeadingFocused(page, 'Wybierz konto');
   await gotoReady(page, '/portal');
   await expect(page, 'no portal before an account is chosen').toHaveURL(/\/wybierz-konto$/);
+  await expect(page.getByRole('link', { name: 'Anuluj', exact: true }), 'nothing to call off at the first choice').toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Wyloguj się', exact: true })).toBeVisible();
   const accounts = page.getByRole('group', { name: 'Wybierz konto' }).getByRole('radio');
   await expect(accounts).toHaveCount(3);
   await expect(page.getByText('Transport Zieliński')).toHaveCount(0);
@@ -72,6 +77,12 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await page.getByRole('link', { name: 'Zmień rolę' }).click();
   await expect(page).toHaveURL(/\/wybierz-role$/);
   await expectHeadingFocused(page, 'Wybierz rolę');
+  // "Anuluj" goes back to the portal in the role he had.
+  await page.getByRole('link', { name: 'Anuluj', exact: true }).click();
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Twoje ubezpieczenia' })).toBeVisible();
+  await page.getByRole('link', { name: 'Zmień rolę' }).click();
+  await expect(page).toHaveURL(/\/wybierz-role$/);
   await choose(page, 'Świadczeniobiorca');
   await expect(page.getByRole('heading', { level: 2, name: 'Twoje świadczenia' })).toBeVisible();
   await expect(page.getByText('ENM/08/124301')).toBeVisible();
@@ -87,7 +98,7 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await expectNoAxeViolations(page, '/portal as payer');
 
   // The bakery, as its proxy.
-  await switchAccount(page, /Piekarnia Wiśniewscy sp\. z o\.o\. – jako pełnomocnik/);
+  await switchAccount(page, /^Konto pełnomocnika – Piekarnia Wiśniewscy sp\. z o\.o\./);
   await expect(page.getByRole('heading', { level: 2, name: 'Działasz jako pełnomocnik' })).toBeVisible();
   await expect(page.getByText('Maria Wiśniewska, prezes zarządu')).toBeVisible();
   await expectNoAxeViolations(page, '/portal as proxy');

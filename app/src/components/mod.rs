@@ -8,6 +8,7 @@ mod page_heading;
 mod password_field;
 mod radio_choices;
 mod session_page;
+mod sign_out;
 
 pub use error_summary::{ErrorSummary, FieldError};
 pub use idle_warning::IdleWarning;
@@ -17,6 +18,7 @@ pub use page_heading::{NavigationWatch, PageHeading, provide_navigation_focus};
 pub use password_field::PasswordField;
 pub use radio_choices::{RadioChoices, RadioOption};
 pub use session_page::{SessionPage, SessionProblem};
+pub use sign_out::SignOutForm;
 
 use leptos::prelude::*;
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, RadioChoices, RadioOption, SessionPage},
+    components::{ErrorSummary, FieldError, RadioChoices, RadioOption, SessionPage, SignOutForm},
     errors::AppError,
 };
 
@@ -48,7 +48,7 @@ impl AccountChoice {
         match self.kind {
             AccountKind::Individual => format!("Konto indywidualne – {}", self.name),
             AccountKind::Payer => format!("Konto płatnika – {}", self.name),
-            AccountKind::Proxy => format!("{} – jako pełnomocnik", self.name),
+            AccountKind::Proxy => format!("Konto pełnomocnika – {}", self.name),
         }
     }
 
@@ -159,6 +159,8 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
     const MISSING: &str = "Wybierz konto.";
     let action = ServerAction::<ChooseAccount>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // Already working in an account: this is a switch, which may be called off.
+    let switching = accounts.iter().any(|a| a.current);
     let options = accounts
         .into_iter()
         .enumerate()
@@ -183,7 +185,9 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
                     options
                 />
                 <button type="submit" class="button">"Dalej"</button>
+                {switching.then(|| view! { <a class="button button--secondary" href=crate::routes::PORTAL>"Anuluj"</a> })}
             </ActionForm>
+            <SignOutForm/>
         </div>
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::choose_account::ChoiceError;
 use crate::{
-    components::{ErrorSummary, RadioChoices, RadioOption, SessionPage},
+    components::{ErrorSummary, RadioChoices, RadioOption, SessionPage, SignOutForm},
     errors::AppError,
 };
 
@@ -97,6 +97,8 @@ fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
     let action = ServerAction::<ChooseRole>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let first_id = roles.first().map_or("role-ogolna", |r| r.role.field_id());
+    // Already working in a role: this is a switch, which may be called off.
+    let switching = roles.iter().any(|r| r.current);
     let options = roles
         .into_iter()
         .map(|choice| RadioOption {
@@ -120,7 +122,9 @@ fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
                     options
                 />
                 <button type="submit" class="button">"Dalej"</button>
+                {switching.then(|| view! { <a class="button button--secondary" href=crate::routes::PORTAL>"Anuluj"</a> })}
             </ActionForm>
+            <SignOutForm/>
         </div>
     }
 }

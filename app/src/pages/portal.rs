@@ -9,7 +9,7 @@ use super::{
     choose_account::{AccountKind, scope_label},
     choose_role::RoleKind,
 };
-use crate::{components::SessionPage, errors::AppError, routes};
+use crate::{components::{SessionPage, SignOutForm}, errors::AppError, routes};
 
 /// Everything the start page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,20 +90,17 @@ fn account_label(summary: &PortalSummary) -> String {
     match summary.account_kind {
         AccountKind::Individual => format!("Konto indywidualne – {}", summary.account_name),
         AccountKind::Payer => format!("Konto płatnika – {}", summary.account_name),
-        AccountKind::Proxy => format!("{} – jako pełnomocnik", summary.account_name),
+        AccountKind::Proxy => format!("Konto pełnomocnika – {}", summary.account_name),
     }
 }
 
 #[component]
 fn PortalView(summary: PortalSummary) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    let failed = move || sign_out.value().get().and_then(Result::err);
     let account = account_label(&summary);
     let role = summary.role.map(RoleKind::label);
     view! {
         <div class="page">
             <PageHeading>"Witaj, " {summary.first_name.clone()} " " {summary.last_name.clone()}</PageHeading>
-            {move || failed().map(|e| view! { <div class="notice notice--error" role="alert">{e.message()}</div> })}
             <section aria-labelledby="where-title" class="where">
                 <h2 class="visually-hidden" id="where-title">"Gdzie pracujesz"</h2>
                 <dl class="summary-list">
@@ -131,9 +128,7 @@ fn PortalView(summary: PortalSummary) -> impl IntoView {
             </section>
             <StartPageView start=summary.start/>
             <p><a href=routes::PROFILE>"Dane profilu"</a>" – adres e-mail, telefon i kanał odzyskiwania dostępu"</p>
-            <ActionForm action=sign_out attr:class="form form--inline">
-                <button type="submit" class="button button--secondary">"Wyloguj się"</button>
-            </ActionForm>
+            <SignOutForm/>
         </div>
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{sign_in::throttled_message, verify_code::CodeChannel};
 use crate::{
-    components::{ErrorSummary, FieldError, PasswordField, SessionPage},
+    components::{ErrorSummary, FieldError, PasswordField, SessionPage, SignOutForm},
     errors::{self, AppError},
     routes,
 };
@@ -302,6 +302,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                 <button type="submit" class="button">"Zapisz zmiany"</button>
             </ActionForm>
             <p><a href=routes::PORTAL>"Wróć do konta"</a></p>
+            <SignOutForm/>
         </div>
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sign_in::throttled_message;
 use crate::{
-    components::{ErrorSummary, FieldError, MaskedDestination, SessionPage},
+    components::{ErrorSummary, FieldError, MaskedDestination, SessionPage, SignOutForm},
     errors::{self, AppError},
 };
 
@@ -215,7 +215,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
             "."
         }.into_any(),
     };
-    let sign_out = ServerAction::<crate::pages::portal::SignOut>::new();
+
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
@@ -286,9 +286,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                 <button type="submit" class="button button--secondary">"Wyślij kod ponownie"</button>
             </ActionForm>
             // A way out: this sign-in ends, nothing else changes.
-            <ActionForm action=sign_out attr:class="form form--inline">
-                <button type="submit" class="button button--secondary">"Anuluj logowanie"</button>
-            </ActionForm>
+            <SignOutForm label="Anuluj logowanie"/>
         </div>
     }
 }

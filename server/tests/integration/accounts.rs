@@ -80,7 +80,7 @@ on_both_databases! {
         let html = app.get("/wybierz-konto", Some(&token)).await.text().await.unwrap();
         assert!(html.contains("Konto indywidualne – Jan Kowalski"), "{html}");
         assert!(html.contains("Konto płatnika – Kowalski Usługi Remontowe Jan Kowalski"));
-        assert!(html.contains("Piekarnia Wiśniewscy sp. z o.o. – jako pełnomocnik"));
+        assert!(html.contains("Konto pełnomocnika – Piekarnia Wiśniewscy sp. z o.o."));
         assert!(html.contains("Maria Wiśniewska"));
         assert!(!html.contains("Transport Zieliński"), "a revoked proxy is never offered");
         assert_eq!(html.matches(r#"type="radio""#).count(), 3);
@@ -120,7 +120,7 @@ on_both_databases! {
             before[v + 7..].split('"').next().unwrap().to_owned()
         };
         let payer = value_of("Konto płatnika – Kowalski");
-        let proxy = value_of("Piekarnia Wiśniewscy sp. z o.o. – jako pełnomocnik");
+        let proxy = value_of("Konto pełnomocnika – Piekarnia Wiśniewscy sp. z o.o.");
         let response = choose(&app, "/api/wybierz-konto", "/wybierz-konto", "account", &payer, &token).await;
         assert_eq!(location(&response).as_deref(), Some("/portal"));
         let html = portal_html(&app, &token).await;
