@@ -25,6 +25,8 @@ pub enum NewPasswordProblem {
     ContainsPesel,
     ContainsName,
     SameAsCurrent,
+    /// The repeat field was left empty.
+    RepeatMissing,
     RepeatMismatch,
 }
 
@@ -40,6 +42,7 @@ impl NewPasswordProblem {
             Self::ContainsPesel => "Hasło nie może zawierać Twojego numeru PESEL.",
             Self::ContainsName => "Hasło nie może zawierać Twojego imienia ani nazwiska.",
             Self::SameAsCurrent => "Nowe hasło musi różnić się od obecnego.",
+            Self::RepeatMissing => "Powtórz nowe hasło.",
             Self::RepeatMismatch => "Hasła nie są takie same. Wpisz nowe hasło dwa razy tak samo.",
         }
     }
@@ -47,7 +50,7 @@ impl NewPasswordProblem {
     /// The field the problem belongs to.
     fn field(self) -> &'static str {
         match self {
-            Self::RepeatMismatch => "repeated",
+            Self::RepeatMismatch | Self::RepeatMissing => "repeated",
             _ => "new_password",
         }
     }

@@ -104,6 +104,10 @@ pub fn first_problem(new: &Candidate, repeated: &str, who: &PersonalData, breach
     if breached.contains(new_str) {
         return Some(NewPasswordProblem::Breached);
     }
+    if repeated.is_empty() {
+        // Not "they differ": the repeat was not typed at all.
+        return Some(NewPasswordProblem::RepeatMissing);
+    }
     if NormalisedPassword::new(repeated).expose() != new_str {
         return Some(NewPasswordProblem::RepeatMismatch);
     }
@@ -246,6 +250,11 @@ mod tests {
         assert_eq!(
             first_problem(&candidate, "rower deszcz latarnia 8", &who(), &BreachedList::from_text("")),
             Some(NewPasswordProblem::RepeatMismatch)
+        );
+        assert_eq!(
+            first_problem(&candidate, "", &who(), &BreachedList::from_text("")),
+            Some(NewPasswordProblem::RepeatMissing),
+            "an empty repeat is asked for, not called different"
         );
     }
 }

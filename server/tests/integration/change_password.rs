@@ -34,6 +34,7 @@ on_both_databases! {
             ("58072204561-to-ja", "58072204561-to-ja", "ContainsPesel"),
             ("Anna lubi lody i kawe", "Anna lubi lody i kawe", "ContainsName"),
             (GOOD, "rower deszcz latarnia 8", "RepeatMismatch"),
+            (GOOD, "", "RepeatMissing"),
         ];
         for (new, repeated, expected) in cases {
             let response = change(&app, &token, new, repeated).await;
