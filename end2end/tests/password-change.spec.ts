@@ -81,6 +81,12 @@ a11yTest('anowak types her code, must then replace her short password before any
     await page.getByLabel('Nowe hasło', { exact: true }).fill('');
     await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially(NEW_PASSWORD, { delay: 20 });
     await expect(check).toHaveText('Siła hasła: bardzo dobre. Hasło spełnia wymagania.');
+    // Each toggle is named after its own field.
+    await expect(page.getByRole('button', { name: 'Pokaż nowe hasło', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Pokaż powtórzone hasło', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Ukryj powtórzone hasło', exact: true })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByLabel('Powtórz nowe hasło', { exact: true })).toHaveAttribute('type', 'text');
+    await page.getByRole('button', { name: 'Ukryj powtórzone hasło', exact: true }).click();
     await expectNoAxeViolations(page, '/zmiana-hasla with the live check');
   }
 

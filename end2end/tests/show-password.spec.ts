@@ -6,7 +6,9 @@ import { ANNA, JAN, gotoReady } from './support';
 test('"Pokaż hasło" shows and hides the password and says whether it is pressed', { tag: '@js' }, async ({ page }) => {
   await gotoReady(page, '/logowanie');
   const field = page.getByLabel('Hasło', { exact: true });
-  const toggle = page.getByRole('button', { name: 'Pokaż hasło' });
+  // Named after its field, and after what pressing it will do.
+  await expect(page.getByRole('button', { name: 'Pokaż hasło', exact: true })).toBeVisible();
+  const toggle = page.locator('button[aria-controls="password"]');
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   await expect(toggle).toHaveAttribute('aria-controls', 'password');
   await expect(toggle).toHaveAttribute('type', 'button');
@@ -15,6 +17,7 @@ test('"Pokaż hasło" shows and hides the password and says whether it is presse
   await field.fill(JAN.password);
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(toggle).toHaveText('Ukryj hasło');
   await expect(field).toHaveAttribute('type', 'text');
   await expect(field).toHaveValue(JAN.password);
 

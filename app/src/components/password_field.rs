@@ -2,8 +2,9 @@ use leptos::{html, prelude::*};
 
 use super::use_enhanced;
 
-/// A labelled password input. With JavaScript a "Pokaż hasło" toggle appears;
-/// without it, the plain field works as it is.
+/// A labelled password input. With JavaScript a toggle named after the field
+/// appears ("Pokaż hasło", "Pokaż nowe hasło"; "Ukryj …" while shown, with
+/// `aria-pressed`); without it, the plain field works as it is.
 #[component]
 pub fn PasswordField(
     id: &'static str,
@@ -24,7 +25,12 @@ pub fn PasswordField(
     /// Called with the field's value as the person types (with JavaScript).
     #[prop(optional)]
     on_input: Option<Callback<String>>,
+    /// What the toggle shows or hides ("nowe hasło"); by default the label
+    /// in lower case.
+    #[prop(optional)]
+    toggle_noun: Option<&'static str>,
 ) -> impl IntoView {
+    let noun = StoredValue::new(toggle_noun.map_or_else(|| label.to_lowercase(), str::to_owned));
     let enhanced = use_enhanced();
     let input = NodeRef::<html::Input>::new();
     if let Some(clear_when) = clear_when {
@@ -79,7 +85,7 @@ pub fn PasswordField(
                         aria-pressed=move || if shown.get() { "true" } else { "false" }
                         on:click=move |_| set_shown.update(|s| *s = !*s)
                     >
-                        "Pokaż hasło"
+                        {move || format!("{} {}", if shown.get() { "Ukryj" } else { "Pokaż" }, noun.get_value())}
                     </button>
                 </Show>
             </div>

@@ -224,6 +224,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     id="repeated"
                     name="repeated"
                     label="Powtórz nowe hasło"
+                    toggle_noun="powtórzone hasło"
                     autocomplete="new-password"
                     message=message_for("repeated")
                     described_by=described_by_for("repeated")
