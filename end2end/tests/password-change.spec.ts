@@ -39,6 +39,7 @@ async function expectRefused(page: Page, message: string, field: 'new_password' 
   await expect(page.locator(`#${field}`)).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator(`#${field}`)).toHaveAttribute('aria-describedby', `${field}-error`);
   await expect(page).toHaveURL(/\/zmiana-hasla(\?.*)?$/);
+  await expect(page).toHaveTitle('Błąd: Zmień hasło – eZUS');
   // Nothing typed travels back in the address.
   expect(decodeURIComponent(page.url())).not.toMatch(/rower|Polska123456|krotkie/);
 }

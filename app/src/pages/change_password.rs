@@ -192,7 +192,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Zmień hasło"/>
+        // A page showing errors says so first in its title (read on arrival).
+        <Title text=move || if error.get().is_some() { "Błąd: Zmień hasło" } else { "Zmień hasło" }/>
         <div class="page page--narrow">
             <PageHeading>"Zmień hasło"</PageHeading>
             <p>
