@@ -125,9 +125,30 @@ pub fn polish_plural(n: u64, one: &'static str, few: &'static str, many: &'stati
     }
 }
 
+/// A wait in words, in the accusative ("za …"): "30 sekund", "1 minutę",
+/// "2 minuty"; a minute or more in whole minutes, rounded up.
+pub fn wait_in_words(secs: u64) -> String {
+    if secs >= 60 {
+        let minutes = secs.div_ceil(60);
+        format!("{minutes} {}", polish_plural(minutes, "minutę", "minuty", "minut"))
+    } else {
+        format!("{secs} {}", polish_plural(secs, "sekundę", "sekundy", "sekund"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::polish_plural;
+    use super::{polish_plural, wait_in_words};
+
+    #[test]
+    fn waits_are_said_in_seconds_then_in_whole_minutes() {
+        assert_eq!(wait_in_words(1), "1 sekundę");
+        assert_eq!(wait_in_words(30), "30 sekund");
+        assert_eq!(wait_in_words(59), "59 sekund");
+        assert_eq!(wait_in_words(60), "1 minutę");
+        assert_eq!(wait_in_words(61), "2 minuty");
+        assert_eq!(wait_in_words(3000), "50 minut");
+    }
 
     #[cfg(feature = "ssr")]
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod errors;
+pub mod format;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
@@ -29,7 +30,7 @@ use pages::{
     choose_role::ChooseRolePage,
     confirm_contact::ConfirmContactPage,
     not_found::NotFoundPage,
-    planned::{ForgotLoginPage, ForgotPasswordPage, RegisterPage},
+    planned::{ForgotLoginPage, ForgotPasswordPage, LoginGovPlPage, RegisterPage},
     portal::PortalPage,
     profile::ProfilePage,
     sign_in::SignInPage,
@@ -70,12 +71,18 @@ fn provide_request_nonce() {
     }
 }
 
+/// The document title of a page: "Zaloguj się – eZUS". While a page shows
+/// errors, [`components::ErrorSummary`] puts "Błąd: " before it.
+pub fn page_title(text: &str) -> String {
+    format!("{text} – eZUS")
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_navigation_focus();
     view! {
-        <Title formatter=|text: String| format!("{text} – eZUS")/>
+        <Title formatter=|text: String| page_title(&text)/>
         <Router>
             <NavigationWatch/>
             <SkipLink/>
@@ -84,7 +91,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path=routes::SIGN_IN/> }/>
                     <Route path=path!("/logowanie") view=SignInPage/>
-                    <Route path=path!("/zmiana-hasla") view=ChangePasswordPage/>
+                    <Route path=path!("/zmiana-hasla") view=ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/kod-weryfikacyjny") view=VerifyCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/skrzynka") view=DevInboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/wybierz-konto") view=ChooseAccountPage ssr=SsrMode::Async/>
@@ -94,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profil/potwierdz") view=ConfirmContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/wylogowano") view=SignedOutPage/>
                     <Route path=path!("/rejestracja") view=RegisterPage/>
+                    <Route path=path!("/login-gov-pl") view=LoginGovPlPage/>
                     <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
                     <Route path=path!("/nie-pamietam-loginu") view=ForgotLoginPage/>
                     <Route path=path!("/deklaracja-dostepnosci") view=AccessibilityPage/>

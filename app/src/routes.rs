@@ -7,12 +7,15 @@ pub const SESSION_ENDED_QUERY: &str = "sesja=wygasla";
 pub const SIGNED_OUT: &str = "/wylogowano";
 pub const PORTAL: &str = "/portal";
 pub const CHANGE_PASSWORD: &str = "/zmiana-hasla";
+/// Added to the address of the page after a password change: it says so.
+pub const PASSWORD_CHANGED_QUERY: &str = "haslo";
 pub const VERIFY_CODE: &str = "/kod-weryfikacyjny";
 pub const CHOOSE_ACCOUNT: &str = "/wybierz-konto";
 pub const CHOOSE_ROLE: &str = "/wybierz-role";
 pub const PROFILE: &str = "/profil";
 pub const CONFIRM_CONTACT: &str = "/profil/potwierdz";
 pub const REGISTER: &str = "/rejestracja";
+pub const LOGIN_GOV_PL: &str = "/login-gov-pl";
 pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
 pub const FORGOT_LOGIN: &str = "/nie-pamietam-loginu";
 pub const ACCESSIBILITY: &str = "/deklaracja-dostepnosci";

@@ -27,6 +27,7 @@ const OPEN_PAGES = [
   '/rejestracja',
   '/nie-pamietam-hasla',
   '/nie-pamietam-loginu',
+  '/login-gov-pl',
   '/deklaracja-dostepnosci',
   '/nie-ma-takiej-strony',
   '/dev/skrzynka',
@@ -74,13 +75,16 @@ test('axe: the verification code, the account and role choices, and the portal',
   await expect(page.getByText('j•••@example.pl')).toBeVisible();
   await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
   await expect(errorSummary(page)).toBeVisible();
+  await expect(page).toHaveTitle('Błąd: Wpisz kod weryfikacyjny – eZUS');
   await expectNoAxeViolations(page, '/kod-weryfikacyjny, no code typed');
   await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, JAN.codeTo));
   await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
   await expect(page).toHaveURL(/\/wybierz-konto$/);
+  await expect(page).toHaveTitle('Wybierz konto – eZUS');
   await expectNoAxeViolations(page, '/wybierz-konto');
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(errorSummary(page).getByRole('listitem')).toHaveText(['Wybierz konto.']);
+  await expect(page).toHaveTitle('Błąd: Wybierz konto – eZUS');
   await expectNoAxeViolations(page, '/wybierz-konto, nothing chosen');
   await page.getByRole('radio', { name: /^Konto indywidualne – / }).check();
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
@@ -88,6 +92,11 @@ test('axe: the verification code, the account and role choices, and the portal',
   await expectNoAxeViolations(page, '/wybierz-role');
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(errorSummary(page)).toBeVisible();
+  await expect(page).toHaveTitle('Błąd: Wybierz rolę – eZUS');
+  // "Ogólna" is explained where it is offered.
+  await expect(page.getByRole('radio', { name: 'Ogólna', exact: true })).toHaveAccessibleDescription(
+    /^Sprawy, które nie wymagają roli ubezpieczonego ani świadczeniobiorcy/,
+  );
   await expectNoAxeViolations(page, '/wybierz-role, nothing chosen');
   await continueToPortal(page, JAN.codeTo);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${JAN.name}`);

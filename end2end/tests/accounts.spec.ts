@@ -101,5 +101,8 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await switchAccount(page, /^Konto pełnomocnika – Piekarnia Wiśniewscy sp\. z o\.o\./);
   await expect(page.getByRole('heading', { level: 2, name: 'Działasz jako pełnomocnik' })).toBeVisible();
   await expect(page.getByText('Maria Wiśniewska, prezes zarządu')).toBeVisible();
+  // "udzieliła": the verb agrees with the grantor; the date sits in <time datetime>.
+  await expect(page.locator('dt', { hasText: 'Pełnomocnictwa udzieliła' })).toBeVisible();
+  await expect(page.locator('time[datetime]').first()).toHaveText(/^\d{1,2} (stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia) \d{4}$/);
   await expectNoAxeViolations(page, '/portal as proxy');
 });

@@ -37,7 +37,9 @@ async function expectRefused(page: Page, message: string, field: 'new_password' 
   await expect(summary).toBeFocused();
   await expect(page.locator(`#${field}-error`)).toHaveText(`Błąd: ${message}`);
   await expect(page.locator(`#${field}`)).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator(`#${field}`)).toHaveAttribute('aria-describedby', `${field}-error`);
+  // The new password stays described by its rules (and its live check).
+  const rules = field === 'new_password' ? 'password-rules new_password-check ' : '';
+  await expect(page.locator(`#${field}`)).toHaveAttribute('aria-describedby', `${rules}${field}-error`);
   await expect(page).toHaveURL(/\/zmiana-hasla(\?.*)?$/);
   await expect(page).toHaveTitle('Błąd: Zmień hasło – eZUS');
   // Nothing typed travels back in the address.
@@ -70,6 +72,12 @@ a11yTest('anowak types her code, must then replace her short password before any
   await expect(page).toHaveTitle('Zmień hasło – eZUS');
   await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveAttribute('type', 'password');
   await expect(page.getByLabel('Powtórz nowe hasło', { exact: true })).toHaveAttribute('type', 'password');
+  // The rules describe the field; a password manager learns whose password it is.
+  await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveAccessibleDescription(/^Nowe hasło: ma od 12 do 128 znaków/);
+  const username = page.locator('input[autocomplete="username"]');
+  await expect(username).toHaveValue(ANNA.login);
+  await expect(username).not.toHaveAttribute('name', /.*/);
+  await expect(username).toBeHidden();
   await expectNoAxeViolations(page, '/zmiana-hasla');
 
   if (jsOn()) {
@@ -103,8 +111,15 @@ a11yTest('anowak types her code, must then replace her short password before any
   });
   expect(await portalData.text()).not.toContain('Nowak');
 
+  if (jsOn()) await page.getByLabel('Nowe hasło', { exact: true }).pressSequentially('krotkie', { delay: 20 });
   await submitNewPassword(page, 'krotkie');
   await expectRefused(page, MSG_TOO_SHORT, 'new_password');
+  // A rejected password: both fields emptied, the page says so, and the
+  // strength of what is gone is no longer spoken of.
+  await expect(page.locator('#cleared-note')).toHaveText(/oba pola z hasłem są teraz puste/);
+  await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveValue('');
+  await expect(page.getByLabel('Powtórz nowe hasło', { exact: true })).toHaveValue('');
+  await expect(page.locator('#new_password-check')).toHaveText('');
   await expectNoAxeViolations(page, '/zmiana-hasla, too short');
 
   await submitNewPassword(page, 'Polska123456');
@@ -122,6 +137,22 @@ a11yTest('anowak types her code, must then replace her short password before any
   await expectNoAxeViolations(page, '/zmiana-hasla, mismatch');
   // The error moved: the first field is no longer marked.
   await expect(page.locator('#new_password')).not.toHaveAttribute('aria-invalid', 'true');
+  // Only what must be retyped is emptied (without JavaScript the server sends no password back).
+  await expect(page.getByLabel('Powtórz nowe hasło', { exact: true })).toHaveValue('');
+  if (jsOn()) {
+    await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveValue(NEW_PASSWORD);
+    await expect(page.locator('#cleared-note')).toHaveText(/Pole „Powtórz nowe hasło” jest teraz puste/);
+  } else {
+    await expect(page.locator('#cleared-note')).toHaveText(/oba pola z hasłem są teraz puste/);
+  }
+
+  // An empty repeat is asked for, and (with JavaScript) the new password stays.
+  await submitNewPassword(page, NEW_PASSWORD, '');
+  await expectRefused(page, 'Powtórz nowe hasło.', 'repeated');
+  if (jsOn()) {
+    await expect(page.getByLabel('Nowe hasło', { exact: true })).toHaveValue(NEW_PASSWORD);
+    await expect(page.locator('#cleared-note')).toHaveCount(0);
+  }
 
   // Still not past the step.
   await gotoReady(page, '/portal');
@@ -131,6 +162,8 @@ a11yTest('anowak types her code, must then replace her short password before any
   await submitNewPassword(page, NEW_PASSWORD);
   await continueToPortal(page, ANNA.codeTo);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${ANNA.name}`);
+  // The next page says it happened.
+  await expect(page.getByRole('status')).toContainText('Hasło zostało zmienione.');
 
   // The step is done: its page now leads to the portal.
   await gotoReady(page, '/zmiana-hasla');

@@ -106,6 +106,26 @@ test('Anna changes her phone number: a code to the new number confirms it', asyn
   await expectNotHydrated(page);
   await expectNoAxeViolations(page, '/profil');
 
+  // Her number as people write it.
+  await expect(page.locator('dd', { hasText: '+48 601 200 300' })).toBeVisible();
+
+  // Every problem at once, each at its field; what she typed stays.
+  await page.getByLabel('Adres e-mail', { exact: true }).fill('anna@');
+  await page.getByLabel('Telefon komórkowy', { exact: true }).fill('600 100');
+  await page.getByRole('button', { name: 'Zapisz zmiany', exact: true }).click();
+  await expect(errorSummary(page).getByRole('listitem')).toHaveText([
+    'Wpisz adres e-mail w formacie nazwa@domena.pl.',
+    /^Wpisz numer telefonu komórkowego/,
+    'Wpisz obecne hasło.',
+  ]);
+  await expect(page).toHaveTitle('Błąd: Dane profilu – eZUS');
+  for (const id of ['email', 'phone', 'current_password']) {
+    await expect(page.locator(`#${id}`), id).toHaveAttribute('aria-invalid', 'true');
+  }
+  await expect(page.locator('#email')).toHaveValue('anna@');
+  await expectNoAxeViolations(page, '/profil with three errors');
+  await page.getByLabel('Adres e-mail', { exact: true }).fill('anna.nowak@example.pl');
+
   // A number that is no phone number: named at its field, nothing typed lost.
   await page.getByLabel('Telefon komórkowy', { exact: true }).fill('600 100');
   await page.getByLabel('Obecne hasło', { exact: true }).fill(NEW_PASSWORD);
@@ -123,13 +143,24 @@ test('Anna changes her phone number: a code to the new number confirms it', asyn
   await page.getByLabel('Obecne hasło', { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Zapisz zmiany', exact: true }).click();
   await expect(page).toHaveURL(/\/profil\/potwierdz$/);
-  await expect(page.getByText('••• ••• 900')).toBeVisible();
+  await expect(page.getByText('nowy numer ••• ••• 900')).toBeVisible();
+  const spoken = await page.getByRole('main').ariaSnapshot();
+  expect(spoken, 'no bullet in the accessibility tree').not.toContain('•');
+  expect(spoken).toContain('nowy numer telefonu kończący się na 900');
   await expectNoAxeViolations(page, '/profil/potwierdz');
+  // "Kod nie dotarł?": a new code without the profile's form again — not
+  // within 30 seconds of the last one, which the page says before she presses.
+  await expect(page.locator('#resend-wait')).toHaveText(/^Nowy kod możesz wysłać za \d+ sekund/);
+  await page.getByRole('button', { name: 'Wyślij kod ponownie', exact: true }).click();
+  await expect(errorSummary(page)).toContainText(/Nowy kod możesz wysłać za \d+ sekund/);
+  await expect(page).toHaveURL(/\/profil\/potwierdz(\?.*)?$/);
+  await expect(page).toHaveTitle('Błąd: Potwierdź nowe dane kontaktowe – eZUS');
+  await expectNoAxeViolations(page, '/profil/potwierdz, too soon for a new code');
   await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, NEW_PHONE));
   await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
 
   await expect(page).toHaveURL(/\/profil\?zmieniono=1$/);
   await expect(page.getByRole('status')).toContainText('Zapisaliśmy nowe dane kontaktowe');
-  await expect(page.locator('dd', { hasText: NEW_PHONE })).toBeVisible();
+  await expect(page.locator('dd', { hasText: '+48 700 800 900' })).toBeVisible();
   await expectNoAxeViolations(page, '/profil after the change');
 });

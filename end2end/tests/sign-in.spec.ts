@@ -207,9 +207,13 @@ test('an unconfirmed profile is refused with an explanation of how to confirm it
   const help = page.getByRole('region', { name: 'Jak potwierdzić profil?' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('placówki ZUS');
-  await expect(help).toContainText('login.gov.pl');
+  await expect(help).toContainText('niepotwierdzony (inaczej: niezaufany)');
   await expect(page.getByLabel('Login', { exact: true })).toHaveValue(PIOTR.login);
   await expect.soft(page.getByLabel('Hasło', { exact: true }), 'the password field is emptied').toHaveValue('', { timeout: 2_000 });
+
+  // The way to fix it: the national node.
+  await help.getByRole('link', { name: 'Zaloguj przez login.gov.pl' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Zaloguj przez login.gov.pl' })).toBeVisible();
 
   // Not signed in.
   await gotoReady(page, '/portal');

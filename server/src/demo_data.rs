@@ -61,6 +61,19 @@ pub const DEMO_PEOPLE: &[DemoPerson] = &[
         // Registered, never confirmed at a ZUS office or through login.gov.pl.
         profile_confirmed: false,
     },
+    DemoPerson {
+        // Codes by SMS and nothing else to do: for trying the code page
+        // (wrong codes, a new code) without using up the others' codes.
+        login: "ewojcik",
+        password: "Wojcik-Haslo-2024",
+        pesel: "82041708464",
+        first_name: "Ewa",
+        last_name: "Wójcik",
+        email: "ewa.wojcik@example.pl",
+        phone: "+48603400500",
+        recovery_channel: "sms",
+        profile_confirmed: true,
+    },
 ];
 
 /// Inserts the people of `people` who are not there yet; returns how many.
@@ -197,9 +210,9 @@ pub async fn load_accounts(db: &DatabaseConnection) -> Result<(), BackendError> 
     if no_grants {
         let now = now_millis();
         let year = 365 * 24 * 3600 * 1000;
-        for (nip, grantor, scope, revoked_at) in [
-            ("9512345675", "Maria Wiśniewska, prezes zarządu", "pelny", None),
-            ("8361000020", "Tomasz Zieliński, wspólnik", "dokumenty", Some(now - year / 12)),
+        for (nip, grantor, grantor_pesel, scope, revoked_at) in [
+            ("9512345675", "Maria Wiśniewska, prezes zarządu", "75031204688", "pelny", None),
+            ("8361000020", "Tomasz Zieliński, wspólnik", "68092503715", "dokumenty", Some(now - year / 12)),
         ] {
             let Some(p) = payer::Entity::find().filter(payer::Column::Nip.eq(nip)).one(db).await? else {
                 continue;
@@ -208,6 +221,7 @@ pub async fn load_accounts(db: &DatabaseConnection) -> Result<(), BackendError> 
                 payer_id: Set(p.id),
                 proxy_person_id: Set(jan),
                 grantor_name: Set(grantor.into()),
+                grantor_pesel: Set(Some(grantor_pesel.into())),
                 scope: Set(scope.into()),
                 valid_from: Set(now - year),
                 valid_to: Set(Some(now + 2 * year)),

@@ -1,4 +1,5 @@
 use leptos::{html, prelude::*};
+use leptos_meta::Title;
 
 /// One problem, linked to the field it concerns (if any).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,9 @@ impl FieldError {
 ///
 /// Announced as an alert and focused: by `autofocus` when the page arrives
 /// from the server (no JavaScript), by script when it appears after a
-/// submission in the browser.
+/// submission in the browser. While it shows, the page's title starts with
+/// "Błąd: " (what a screen reader says first on arrival, and what the tab
+/// and the history show).
 #[component]
 pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
@@ -32,6 +35,7 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
         }
     });
     view! {
+        <ErrorTitle/>
         <div
             class="error-summary"
             role="alert"
@@ -57,6 +61,12 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
             </ul>
         </div>
     }
+}
+
+/// While mounted, the page's title starts with "Błąd: ".
+#[component]
+pub fn ErrorTitle() -> impl IntoView {
+    view! { <Title formatter=|text: String| format!("Błąd: {}", crate::page_title(&text))/> }
 }
 
 /// The GOV.UK error summary's link: the field itself takes the focus, with

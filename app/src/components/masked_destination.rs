@@ -26,13 +26,21 @@ pub fn spoken(channel: CodeChannel, masked: &str) -> String {
     }
 }
 
-/// "na numer ••• ••• 300" on screen, "na numer telefonu kończący się na
-/// 300" to a screen reader; `prefix` is the visible word before the mask
-/// ("numer", "nowy numer", "adres"…).
+/// "numer ••• ••• 300" on screen, "numer telefonu kończący się na 300" to
+/// a screen reader; `adjective` goes before both ("nowy", "obecny").
 #[component]
-pub fn MaskedDestination(channel: CodeChannel, masked: String, prefix: &'static str) -> impl IntoView {
-    let shown = format!("{prefix} {}", masked.replace(' ', "\u{a0}"));
-    let said = spoken(channel, &masked);
+pub fn MaskedDestination(
+    channel: CodeChannel,
+    masked: String,
+    #[prop(optional)] adjective: Option<&'static str>,
+) -> impl IntoView {
+    let noun = match channel {
+        CodeChannel::Sms => "numer",
+        CodeChannel::Email => "adres",
+    };
+    let before = adjective.map(|a| format!("{a} ")).unwrap_or_default();
+    let shown = format!("{before}{noun} {}", masked.replace(' ', "\u{a0}"));
+    let said = format!("{before}{}", spoken(channel, &masked));
     view! {
         <span aria-hidden="true">{shown}</span>
         <span class="visually-hidden">{said}</span>

@@ -5,18 +5,22 @@ mod idle_warning;
 mod layout;
 mod masked_destination;
 mod page_heading;
+mod password_changed;
 mod password_field;
 mod radio_choices;
+mod resend_wait;
 mod session_page;
 mod sign_out;
 
-pub use error_summary::{ErrorSummary, FieldError};
+pub use error_summary::{ErrorSummary, ErrorTitle, FieldError};
 pub use idle_warning::IdleWarning;
 pub use layout::{SiteFooter, SiteHeader, SkipLink};
 pub use masked_destination::MaskedDestination;
 pub use page_heading::{NavigationWatch, PageHeading, provide_navigation_focus};
+pub use password_changed::PasswordChangedNotice;
 pub use password_field::PasswordField;
 pub use radio_choices::{RadioChoices, RadioOption};
+pub use resend_wait::ResendWait;
 pub use session_page::{SessionPage, SessionProblem};
 pub use sign_out::SignOutForm;
 

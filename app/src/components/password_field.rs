@@ -18,8 +18,11 @@ pub fn PasswordField(
     /// (its own message, or a message standing at another field).
     #[prop(into)]
     described_by: Signal<Option<&'static str>>,
+    /// Elements that always describe the field (its rules), before any problem.
+    #[prop(optional)]
+    hint_ids: Option<&'static str>,
     /// Whenever this turns true (a refused submission), the field is
-    /// emptied: a password never stays on the page after it was refused.
+    /// emptied; the page says which fields it emptied.
     #[prop(optional, into)]
     clear_when: Option<Signal<bool>>,
     /// Called with the field's value as the person types (with JavaScript).
@@ -70,7 +73,10 @@ pub fn PasswordField(
                     spellcheck="false"
                     autocapitalize="none"
                     aria-invalid=move || described_by.get().map(|_| "true")
-                    aria-describedby=move || described_by.get()
+                    aria-describedby=move || {
+                        let ids: Vec<&str> = hint_ids.into_iter().chain(described_by.get()).collect();
+                        (!ids.is_empty()).then(|| ids.join(" "))
+                    }
                     on:input=move |event| {
                         if let Some(on_input) = on_input {
                             on_input.run(event_target_value(&event));

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::IdleWarning;
+use super::{ErrorTitle, IdleWarning};
 use crate::{errors::AppError, routes};
 
 /// A page whose content is the session's data. The data is loaded before
@@ -42,6 +42,7 @@ pub fn SessionProblem(error: AppError) -> impl IntoView {
         AppError::StepPending { path } => view! { <Redirect path/> }.into_any(),
         other => view! {
             <div class="page">
+                <ErrorTitle/>
                 <div class="notice notice--error" role="alert">{other.message()}</div>
             </div>
         }

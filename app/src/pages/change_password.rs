@@ -1,14 +1,11 @@
 //! `/zmiana-hasla`: the forced upgrade of a password shorter than 12 characters.
 
-use crate::components::PageHeading;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, PasswordField},
+    components::{ErrorSummary, FieldError, PageHeading, PasswordField, SessionPage, SignOutForm, use_enhanced},
     errors::AppError,
-    pages::portal::SignOut,
 };
 
 /// The problems a new password can have. The back end decides which one
@@ -130,7 +127,8 @@ pub async fn change_password(
     let result = match backend.change_password(&request, new_password, repeated).await {
         Ok(signed_in) => {
             ports::append_set_cookie(signed_in.set_cookie);
-            leptos_axum::redirect(routes::path_of(signed_in.next));
+            // The next page says that the password was changed.
+            leptos_axum::redirect(&format!("{}?{}=zmienione", routes::path_of(signed_in.next), routes::PASSWORD_CHANGED_QUERY));
             Ok(())
         }
         Err(PasswordChangeRefusal::Session(refusal)) => Err(AppError::from(refusal).into()),
@@ -139,18 +137,75 @@ pub async fn change_password(
     ports::with_refusal_status(result, ChangePasswordError::status)
 }
 
+/// What the page shows besides the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangePrompt {
+    /// For password managers, so that they store the new password under it.
+    pub login: String,
+}
+
+#[server(prefix = "/api", endpoint = "zmiana-hasla")]
+pub async fn load_password_change() -> Result<PasswordChangePrompt, AppError> {
+    use crate::ports::{self, PasswordChangePort};
+    ports::load(|port: std::sync::Arc<dyn PasswordChangePort>, request| async move { port.prompt(&request).await }).await
+}
+
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
+    view! {
+        <SessionPage
+            title="Zmień hasło"
+            load=load_password_change
+            render=|prompt| view! { <ChangePasswordForm prompt/> }.into_any()
+        />
+    }
+}
+
+/// Which fields a refusal empties: the repeat of a rejected password is
+/// useless, so both go; a mismatch empties only the repeat; a missing
+/// repeat keeps the new password. Without JavaScript the page comes back
+/// from the server with both empty (a password is never sent back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cleared {
+    Nothing,
+    Repeat,
+    Both,
+}
+
+impl Cleared {
+    fn after(problem: Option<NewPasswordProblem>, enhanced: bool) -> Cleared {
+        match problem {
+            _ if !enhanced => Cleared::Both,
+            Some(NewPasswordProblem::RepeatMissing) => Cleared::Nothing,
+            Some(NewPasswordProblem::RepeatMismatch) => Cleared::Repeat,
+            _ => Cleared::Both,
+        }
+    }
+
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Cleared::Nothing => None,
+            Cleared::Repeat => Some("Pole „Powtórz nowe hasło” jest teraz puste – wpisz w nim nowe hasło jeszcze raz."),
+            Cleared::Both => Some("Ze względów bezpieczeństwa oba pola z hasłem są teraz puste – wpisz nowe hasło i powtórz je."),
+        }
+    }
+}
+
+#[component]
+fn ChangePasswordForm(prompt: PasswordChangePrompt) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let sign_out = ServerAction::<SignOut>::new();
+    let enhanced = use_enhanced();
     // With JavaScript: the rules are checked as the person types, and the
     // result is announced politely once typing pauses (not on every key).
     let assess = ServerAction::<AssessNewPassword>::new();
     let pending_check = StoredValue::new(None::<TimeoutHandle>);
-    let on_new_password = Callback::new(move |typed: String| {
+    let cancel_check = move || {
         if let Some(handle) = pending_check.get_value() {
             handle.clear();
         }
+    };
+    let on_new_password = Callback::new(move |typed: String| {
+        cancel_check();
         let handle = set_timeout_with_handle(
             move || {
                 if typed.is_empty() {
@@ -171,6 +226,14 @@ pub fn ChangePasswordPage() -> impl IntoView {
         Some(ChangePasswordError::Rejected(p)) => Some(p),
         _ => None,
     };
+    let cleared = Signal::derive(move || error.get().map(|_| Cleared::after(problem(), enhanced.get_untracked())));
+    // An emptied new password has no strength to speak of.
+    Effect::new(move |_| {
+        if cleared.get() == Some(Cleared::Both) {
+            cancel_check();
+            assess.clear();
+        }
+    });
     let message_for = move |field: &'static str| {
         Signal::derive(move || problem().filter(|p| p.field() == field).map(|p| p.message()))
     };
@@ -192,14 +255,13 @@ pub fn ChangePasswordPage() -> impl IntoView {
     };
 
     view! {
-        // A page showing errors says so first in its title (read on arrival).
-        <Title text=move || if error.get().is_some() { "Błąd: Zmień hasło" } else { "Zmień hasło" }/>
         <div class="page page--narrow">
             <PageHeading>"Zmień hasło"</PageHeading>
             <p>
                 "Twoje hasło ma mniej niż 12 znaków. Od teraz hasło do eZUS musi być dłuższe, bo krótkie hasła łatwo odgadnąć. Zanim przejdziesz dalej, ustaw nowe hasło. Dotychczasowe hasło przestanie działać."
             </p>
             {summary}
+            {move || cleared.get().and_then(Cleared::note).map(|note| view! { <p class="hint" id="cleared-note">{note}</p> })}
             <div class="hint" id="password-rules">
                 <p>"Nowe hasło:"</p>
                 <ul>
@@ -210,14 +272,17 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <p>"Łatwo zapamiętasz hasło złożone z kilku niepowiązanych słów."</p>
             </div>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
+                // For password managers: whose password this is. Not sent (no name).
+                <input type="text" autocomplete="username" value=prompt.login readonly hidden/>
                 <PasswordField
                     id="new_password"
                     name="new_password"
                     label="Nowe hasło"
                     autocomplete="new-password"
+                    hint_ids="password-rules new_password-check"
                     message=message_for("new_password")
                     described_by=described_by_for("new_password")
-                    clear_when=Signal::derive(move || error.get().is_some())
+                    clear_when=Signal::derive(move || cleared.get() == Some(Cleared::Both))
                     on_input=on_new_password
                 />
                 <p class="hint password-check" id="new_password-check" aria-live="polite">{announcement}</p>
@@ -229,14 +294,28 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                     message=message_for("repeated")
                     described_by=described_by_for("repeated")
-                    clear_when=Signal::derive(move || error.get().is_some())
+                    clear_when=Signal::derive(move || matches!(cleared.get(), Some(Cleared::Both | Cleared::Repeat)))
                 />
                 <button type="submit" class="button">"Zmień hasło"</button>
             </ActionForm>
-            <ActionForm action=sign_out attr:class="form form--inline">
-                <p>"Nie chcesz teraz zmieniać hasła? Bez tego nie skorzystasz z eZUS."</p>
-                <button type="submit" class="button button--secondary">"Wyloguj się"</button>
-            </ActionForm>
+            <SignOutForm label="Wyloguj się" intro="Nie chcesz teraz zmieniać hasła? Bez tego nie skorzystasz z eZUS."/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_must_be_retyped_is_emptied_and_the_page_says_so() {
+        use NewPasswordProblem as P;
+        assert_eq!(Cleared::after(Some(P::RepeatMissing), true), Cleared::Nothing);
+        assert_eq!(Cleared::after(Some(P::RepeatMismatch), true), Cleared::Repeat);
+        assert_eq!(Cleared::after(Some(P::TooShort), true), Cleared::Both);
+        assert_eq!(Cleared::after(None, true), Cleared::Both, "a failure of the service");
+        assert_eq!(Cleared::after(Some(P::RepeatMissing), false), Cleared::Both, "without JavaScript the server sends none back");
+        assert!(Cleared::Nothing.note().is_none());
+        assert!(Cleared::Repeat.note().unwrap().contains("Powtórz nowe hasło"));
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, RadioChoices, RadioOption, SessionPage, SignOutForm},
+    components::{ErrorSummary, PasswordChangedNotice, FieldError, RadioChoices, RadioOption, SessionPage, SignOutForm},
     errors::AppError,
 };
 
@@ -66,6 +66,7 @@ impl AccountChoice {
                     scope_label(self.scope.as_deref().unwrap_or_default())
                 );
                 if let Some(to) = &self.valid_to {
+                    let to = crate::format::date_long(to).unwrap_or_else(|| to.clone());
                     hint.push_str(&format!(" Ważne do {to}."));
                 }
                 hint
@@ -174,6 +175,7 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
         .collect();
     view! {
         <div class="page page--narrow">
+            <PasswordChangedNotice/>
             {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary("account-0", MISSING)]/> })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <RadioChoices

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::choose_account::ChoiceError;
 use crate::{
-    components::{ErrorSummary, RadioChoices, RadioOption, SessionPage, SignOutForm},
+    components::{ErrorSummary, PasswordChangedNotice, RadioChoices, RadioOption, SessionPage, SignOutForm},
     errors::AppError,
 };
 
@@ -44,11 +44,14 @@ impl RoleKind {
         }
     }
 
+    /// What "Ogólna" means, where it is named without its hint.
+    pub const GENERAL_MEANS: &'static str = "sprawy, które nie wymagają roli ubezpieczonego ani świadczeniobiorcy";
+
     pub fn hint(self) -> &'static str {
         match self {
             RoleKind::Ubezpieczony => "Twoje ubezpieczenia, składki, zwolnienia lekarskie i stan konta w ZUS.",
             RoleKind::Swiadczeniobiorca => "Emerytura, renta i inne świadczenia, które otrzymujesz z ZUS.",
-            RoleKind::Ogolna => "Wnioski, pisma i sprawy, które nie dotyczą ubezpieczenia ani świadczeń.",
+            RoleKind::Ogolna => "Sprawy, które nie wymagają roli ubezpieczonego ani świadczeniobiorcy – na przykład wnioski, pisma i dane Twojego profilu.",
         }
     }
 }
@@ -111,6 +114,7 @@ fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
         .collect();
     view! {
         <div class="page page--narrow">
+            <PasswordChangedNotice/>
             {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, MISSING)]/> })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <RadioChoices

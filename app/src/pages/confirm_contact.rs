@@ -2,13 +2,13 @@
 //! unless the session stepped up within the last 5 minutes, a second code
 //! sent to the person's current recovery channel.
 
-use crate::components::PageHeading;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::verify_code::{CodeChannel, CodeProblem};
 use crate::{
-    components::{ErrorSummary, FieldError, SessionPage},
+    components::{ErrorSummary, FieldError, MaskedDestination, PageHeading, ResendWait, SessionPage},
     errors::AppError,
     routes,
 };
@@ -31,6 +31,9 @@ pub struct ContactCodePrompt {
     pub destination_is_new: bool,
     /// The code to the current recovery channel, when one is needed.
     pub current: Option<SentCode>,
+    /// Seconds until the codes may be sent again (0: now).
+    #[serde(default)]
+    pub resend_in_secs: u64,
 }
 
 /// A refused confirmation. With one code, `Problem` stands at its field
@@ -42,13 +45,20 @@ pub enum ContactCodeError {
     Problem(CodeProblem),
     #[error("codes refused: {code:?}, {current_code:?}")]
     Codes { code: Option<CodeProblem>, current_code: Option<CodeProblem> },
+    /// Nothing waits to be confirmed any more: codes cannot be sent again.
+    #[error("no pending change")]
+    ChangeExpired,
     #[error(transparent)]
     App(#[from] AppError),
 }
 
+const CHANGE_EXPIRED: &str =
+    "Ta zmiana straciła ważność – od wysłania ostatniego kodu minęło ponad 10 minut. Wróć do danych profilu i wpisz zmianę ponownie.";
+
 impl ContactCodeError {
     pub fn status(&self) -> http::StatusCode {
         match self {
+            Self::ChangeExpired => http::StatusCode::GONE,
             Self::Problem(p) => p.status(),
             Self::Codes { code, current_code } => {
                 code.or(*current_code).map_or(http::StatusCode::UNPROCESSABLE_ENTITY, CodeProblem::status)
@@ -79,6 +89,7 @@ impl ContactCodeError {
                 .into_iter()
                 .filter_map(|field| self.at(field.id).map(|p| FieldError::at(field.id, field_message(p, field.label))))
                 .collect(),
+            Self::ChangeExpired => vec![FieldError::general(CHANGE_EXPIRED)],
             Self::App(app) => vec![FieldError::general(app.message())],
         }
     }
@@ -98,9 +109,7 @@ fn field_message(problem: CodeProblem, label: &str) -> String {
             "Nieprawidłowy {named}. Możesz spróbować jeszcze {tries_left} {}.",
             crate::errors::polish_plural(tries_left as u64, "raz", "razy", "razy")
         ),
-        CodeProblem::Exhausted => format!(
-            "{label} wpisano nieprawidłowo zbyt wiele razy. Wróć do danych profilu i wyślij zmianę ponownie."
-        ),
+        CodeProblem::Exhausted => format!("{label} wpisano nieprawidłowo zbyt wiele razy. Wyślij nowe kody."),
         CodeProblem::Expired => {
             format!("{label} stracił ważność albo został już użyty. Wróć do danych profilu i wyślij zmianę ponownie.")
         }
@@ -161,6 +170,28 @@ pub async fn confirm_contact_change(
     ports::with_refusal_status(result, ContactCodeError::status)
 }
 
+/// "Kod nie dotarł?": new codes for the pending change, without the form
+/// of the profile again.
+#[server(prefix = "/api", endpoint = "wyslij-kody-kontakt")]
+pub async fn resend_contact_codes() -> Result<u64, ContactCodeError> {
+    use crate::ports::{self, ContactCodeRefusal, ProfilePort};
+    let Some((backend, request)) = ports::port_and_request::<dyn ProfilePort>() else {
+        return Err(AppError::Unavailable.into());
+    };
+    let result = match backend.resend_contact_codes(&request).await {
+        Ok(resend_in_secs) => {
+            // Without JavaScript the page learns of the new codes from the address.
+            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", routes::CONFIRM_CONTACT));
+            Ok(resend_in_secs)
+        }
+        Err(ContactCodeRefusal::Problem(CodeProblem::Expired)) => Err(ContactCodeError::ChangeExpired),
+        Err(refusal) => Err(ContactCodeError::from(refusal)),
+    };
+    ports::with_refusal_status(result, ContactCodeError::status)
+}
+
+const SENT_AGAIN: &str = "wyslano";
+
 #[component]
 pub fn ConfirmContactPage() -> impl IntoView {
     view! {
@@ -179,116 +210,169 @@ struct CodeField {
     label: &'static str,
 }
 
-fn new_code_field(prompt: &ContactCodePrompt) -> (CodeField, String) {
-    let m = &prompt.new.masked_destination;
-    let (label, hint) = match (prompt.new.channel, prompt.destination_is_new) {
-        (CodeChannel::Sms, true) => ("Kod z nowego numeru", format!("Wysłaliśmy go SMS-em na nowy numer {m}.")),
-        (CodeChannel::Email, true) => ("Kod z nowego adresu e-mail", format!("Wysłaliśmy go e-mailem na nowy adres {m}.")),
-        (CodeChannel::Sms, false) => {
-            ("Kod z numeru telefonu", format!("Wysłaliśmy go SMS-em na numer {m}, na który chcesz odbierać kody."))
-        }
-        (CodeChannel::Email, false) => {
-            ("Kod z adresu e-mail", format!("Wysłaliśmy go e-mailem na adres {m}, na który chcesz odbierać kody."))
-        }
-    };
-    (CodeField { id: "code", label }, hint)
+fn new_code_field(prompt: &ContactCodePrompt) -> (CodeField, AnyView) {
+    let (channel, masked) = (prompt.new.channel, prompt.new.masked_destination.clone());
+    match (channel, prompt.destination_is_new) {
+        (CodeChannel::Sms, true) => (
+            CodeField { id: "code", label: "Kod z nowego numeru" },
+            view! { "Wysłaliśmy go SMS-em na " <MaskedDestination channel masked adjective="nowy"/> "." }.into_any(),
+        ),
+        (CodeChannel::Email, true) => (
+            CodeField { id: "code", label: "Kod z nowego adresu e-mail" },
+            view! { "Wysłaliśmy go e-mailem na " <MaskedDestination channel masked adjective="nowy"/> "." }.into_any(),
+        ),
+        (CodeChannel::Sms, false) => (
+            CodeField { id: "code", label: "Kod z numeru telefonu" },
+            view! { "Wysłaliśmy go SMS-em na " <MaskedDestination channel masked/> ", na który chcesz odbierać kody." }.into_any(),
+        ),
+        (CodeChannel::Email, false) => (
+            CodeField { id: "code", label: "Kod z adresu e-mail" },
+            view! { "Wysłaliśmy go e-mailem na " <MaskedDestination channel masked/> ", na który chcesz odbierać kody." }.into_any(),
+        ),
+    }
 }
 
-fn current_code_field(current: &SentCode) -> (CodeField, String) {
-    let m = &current.masked_destination;
-    let (label, hint) = match current.channel {
-        CodeChannel::Sms => ("Kod z obecnego numeru telefonu", format!("Wysłaliśmy go SMS-em na obecny numer {m}.")),
-        CodeChannel::Email => ("Kod z obecnego adresu e-mail", format!("Wysłaliśmy go e-mailem na obecny adres {m}.")),
+fn current_code_field(current: &SentCode) -> (CodeField, AnyView) {
+    let (channel, masked) = (current.channel, current.masked_destination.clone());
+    let label = match channel {
+        CodeChannel::Sms => "Kod z obecnego numeru telefonu",
+        CodeChannel::Email => "Kod z obecnego adresu e-mail",
     };
-    (CodeField { id: "current_code", label }, hint)
+    let how = match channel {
+        CodeChannel::Sms => "SMS-em",
+        CodeChannel::Email => "e-mailem",
+    };
+    let hint = view! { "Wysłaliśmy go " {how} " na " <MaskedDestination channel masked adjective="obecny"/> "." };
+    (CodeField { id: "current_code", label }, hint.into_any())
+}
+
+/// A code input with its label, hint and error.
+fn code_input(field: CodeField, label: &'static str, hint: Option<AnyView>, message: Signal<Option<String>>) -> impl IntoView {
+    let hint_id = hint.is_some().then(|| format!("{}-hint", field.id));
+    let error_id = format!("{}-error", field.id);
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<String> = hint_id.iter().cloned().chain(message.get().map(|_| error_id.clone())).collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label class="field__label" for=field.id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {move || message.get().map(|m| view! {
+                <p class="field__error" id=error_id.clone()><span class="visually-hidden">"Błąd: "</span>{m}</p>
+            })}
+            <input class="field__input field__input--code" id=field.id name=field.id type="text"
+                inputmode="numeric" autocomplete="one-time-code" maxlength="12" spellcheck="false"
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described_by/>
+        </div>
+    }
 }
 
 #[component]
 fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
     let action = ServerAction::<ConfirmContactChange>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let Some(current) = prompt.current.clone() else {
-        // One code, to the new address or number: the page as it always was.
-        let message = Signal::derive(move || error.get().map(|e| match e {
-            ContactCodeError::Problem(p) => p.message(),
-            ContactCodeError::Codes { code, current_code } => code.or(current_code).map(CodeProblem::message).unwrap_or_default(),
-            ContactCodeError::App(app) => app.message().into(),
-        }));
-        let where_to = match prompt.new.channel {
-            CodeChannel::Sms => format!("Wysłaliśmy SMS z kodem na nowy numer {}.", prompt.new.masked_destination),
-            CodeChannel::Email => format!("Wysłaliśmy e-mail z kodem na nowy adres {}.", prompt.new.masked_destination),
-        };
-        return view! {
-            <div class="page page--narrow">
-                <PageHeading>"Potwierdź nowe dane kontaktowe"</PageHeading>
-                {move || message.get().map(|m| view! { <ErrorSummary errors=vec![FieldError::at("code", m)]/> })}
-                <p>{where_to}</p>
-                <p>"Kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy go wpiszesz."</p>
-                <ActionForm action=action attr:class="form" attr:novalidate=true>
-                    <div class="field">
-                        <label class="field__label" for="code">"Kod weryfikacyjny"</label>
-                        {move || message.get().map(|m| view! {
-                            <p class="field__error" id="code-error"><span class="visually-hidden">"Błąd: "</span>{m}</p>
-                        })}
-                        <input class="field__input field__input--code" id="code" name="code" type="text"
-                            inputmode="numeric" autocomplete="one-time-code" maxlength="12" spellcheck="false"
-                            aria-invalid=move || message.get().map(|_| "true")
-                            aria-describedby=move || message.get().map(|_| "code-error")/>
-                    </div>
-                    <button type="submit" class="button">"Potwierdź"</button>
-                </ActionForm>
-                <p><a href=routes::PROFILE>"Kod nie dotarł? Wróć do danych profilu i wyślij zmianę ponownie"</a></p>
-            </div>
-        }
-        .into_any();
+    let resend = ServerAction::<ResendContactCodes>::new();
+    let query = use_query_map();
+    let error = Signal::derive(move || {
+        action.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
+    });
+    let sent_again = move || {
+        matches!(resend.value().get(), Some(Ok(_)))
+            || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
     };
-    let field = move |(field, hint): (CodeField, String)| {
-        let message = Signal::derive(move || error.get().and_then(|e| e.at(field.id)).map(|p| field_message(p, field.label)));
-        let hint_id = format!("{}-hint", field.id);
-        let error_id = format!("{}-error", field.id);
-        let described_by = {
-            let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-            move || match message.get() {
-                Some(_) => format!("{hint_id} {error_id}"),
-                None => hint_id.clone(),
-            }
-        };
-        view! {
-            <div class="field">
-                <label class="field__label" for=field.id>{field.label}</label>
-                <p class="hint" id=hint_id>{hint}</p>
-                {move || message.get().map(|m| view! {
-                    <p class="field__error" id=error_id.clone()><span class="visually-hidden">"Błąd: "</span>{m}</p>
-                })}
-                <input class="field__input field__input--code" id=field.id name=field.id type="text"
-                    inputmode="numeric" autocomplete="one-time-code" maxlength="12" spellcheck="false"
-                    aria-invalid=move || message.get().map(|_| "true")
-                    aria-describedby=described_by/>
-            </div>
-        }
-    };
+    let first_wait = prompt.resend_in_secs;
+    let resend_in = Signal::derive(move || match resend.value().get() {
+        Some(Err(ContactCodeError::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))) => retry_after_secs,
+        Some(Ok(secs)) => secs,
+        _ => first_wait,
+    });
+    let two = prompt.current.is_some();
     let (new_field, new_hint) = new_code_field(&prompt);
-    let (current_field, current_hint) = current_code_field(&current);
-    let summary = move || error.get().map(|e| view! { <ErrorSummary errors=e.summary([new_field, current_field])/> });
+    let fields = match &prompt.current {
+        Some(current) => {
+            let (current_field, current_hint) = current_code_field(current);
+            vec![(new_field, new_field.label, Some(new_hint)), (current_field, current_field.label, Some(current_hint))]
+        }
+        // One code: the page names it plainly and says where it went above.
+        None => vec![(new_field, "Kod weryfikacyjny", None)],
+    };
+    let ids = [new_field, fields.last().map_or(new_field, |f| f.0)];
+    let summary = move || {
+        error.get().map(|e| {
+            let errors = if two { e.summary(ids) } else { vec![FieldError::at("code", one_code_message(&e))] };
+            view! { <ErrorSummary errors/> }
+        })
+    };
+    let inputs = fields
+        .into_iter()
+        .map(|(field, label, hint)| {
+            let message = Signal::derive(move || {
+                error.get().and_then(|e| if two { e.at(field.id).map(|p| field_message(p, field.label)) } else { Some(one_code_message(&e)) })
+            });
+            code_input(field, label, hint, message)
+        })
+        .collect_view();
+    let (channel, masked) = (prompt.new.channel, prompt.new.masked_destination.clone());
+    let intro = if two {
+        view! {
+            <p>
+                "Od potwierdzenia logowania minęło ponad 5 minut, więc tę zmianę potwierdzasz dwoma kodami: "
+                "jednym z nowych danych i drugim z obecnego kanału odzyskiwania dostępu (tam wysyłamy kody do logowania). "
+                "Dzięki temu nikt, kto poznał Twoje hasło, nie przeniesie Twojego profilu na swój telefon ani adres."
+            </p>
+            <p>"Każdy kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy wpiszesz oba."</p>
+        }
+        .into_any()
+    } else {
+        let how = if channel == CodeChannel::Sms { "SMS" } else { "e-mail" };
+        view! {
+            <p>"Wysłaliśmy " {how} " z kodem na " <MaskedDestination channel masked adjective="nowy"/> "."</p>
+            <p>"Kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy go wpiszesz."</p>
+        }
+        .into_any()
+    };
     view! {
         <div class="page page--narrow">
             <PageHeading>"Potwierdź nowe dane kontaktowe"</PageHeading>
             {summary}
-            <p>
-                "Od potwierdzenia logowania minęło ponad 5 minut, więc tę zmianę potwierdzasz dwoma kodami: "
-                "jednym z nowych danych i drugim z obecnego kanału odzyskiwania dostępu. "
-                "Dzięki temu nikt, kto poznał Twoje hasło, nie przeniesie Twojego profilu na swój telefon ani adres."
-            </p>
-            <p>"Każdy kod ma 6 cyfr i jest ważny 10 minut. Zmiana będzie zapisana, gdy wpiszesz oba."</p>
+            {move || sent_again().then(|| view! {
+                <div class="notice" role="status">
+                    <p>{if two { "Wysłaliśmy nowe kody. Poprzednie są już nieważne." } else { "Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny." }}</p>
+                </div>
+            })}
+            {intro}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                {field((new_field, new_hint))}
-                {field((current_field, current_hint))}
+                {inputs}
                 <button type="submit" class="button">"Potwierdź"</button>
             </ActionForm>
-            <p><a href=routes::PROFILE>"Kod nie dotarł? Wróć do danych profilu i wyślij zmianę ponownie"</a></p>
+            <h2 class="heading-s">"Kod nie dotarł?"</h2>
+            <p>"Wiadomość może dotrzeć z opóźnieniem – odczekaj chwilę. E-mail sprawdź także w folderze spam lub oferty."</p>
+            <ResendWait secs=resend_in/>
+            <ActionForm action=resend attr:class="form form--inline">
+                <button type="submit" class="button button--secondary" aria-describedby="resend-wait">
+                    {if two { "Wyślij kody ponownie" } else { "Wyślij kod ponownie" }}
+                </button>
+            </ActionForm>
+            <p><a href=routes::PROFILE>"Pomyłka w adresie lub numerze? Wróć do danych profilu"</a></p>
         </div>
     }
-    .into_any()
+}
+
+/// With one code, every problem stands at its field.
+fn one_code_message(error: &ContactCodeError) -> String {
+    match error {
+        ContactCodeError::Problem(CodeProblem::Exhausted) => {
+            "Wpisano nieprawidłowy kod zbyt wiele razy. Wyślij nowy kod i wpisz go.".into()
+        }
+        ContactCodeError::Problem(p) => p.message(),
+        ContactCodeError::Codes { code, current_code } => code.or(*current_code).map(CodeProblem::message).unwrap_or_default(),
+        ContactCodeError::ChangeExpired => CHANGE_EXPIRED.into(),
+        ContactCodeError::App(app) => app.message().into(),
+    }
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <PlannedPage
             title="Nie pamiętasz hasła?"
-            what="Tutaj ustawisz nowe hasło: podasz login, a kod jednorazowy wyślemy kanałem odzyskiwania dostępu, który wybrałeś w profilu (SMS albo e-mail)."
+            what="Tutaj ustawisz nowe hasło: podasz login, a kod jednorazowy wyślemy kanałem odzyskiwania dostępu wybranym w profilu (SMS albo e-mail) – tym samym, którym przychodzą kody do logowania."
             meanwhile="Do tego czasu nowe hasło ustawisz w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS."
         />
     }
@@ -52,6 +52,17 @@ pub fn ForgotLoginPage() -> impl IntoView {
             title="Nie pamiętasz loginu?"
             what="Tutaj przypomnisz sobie login: podasz PESEL i adres e-mail albo numer telefonu z profilu, a login wyślemy na ten adres lub numer."
             meanwhile="Do tego czasu login przypomnisz sobie w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS."
+        />
+    }
+}
+
+#[component]
+pub fn LoginGovPlPage() -> impl IntoView {
+    view! {
+        <PlannedPage
+            title="Zaloguj przez login.gov.pl"
+            what="Tutaj zalogujesz się przez krajowy węzeł login.gov.pl: Profilem Zaufanym, e-dowodem albo przez swój bank. Jeśli Twój profil w eZUS jest jeszcze niepotwierdzony, takie logowanie od razu go potwierdzi."
+            meanwhile="Do tego czasu profil potwierdzisz w każdej placówce ZUS, z dowodem osobistym lub paszportem."
         />
     }
 }

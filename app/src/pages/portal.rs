@@ -9,7 +9,12 @@ use super::{
     choose_account::{AccountKind, scope_label},
     choose_role::RoleKind,
 };
-use crate::{components::{SessionPage, SignOutForm}, errors::AppError, routes};
+use crate::{
+    components::{PasswordChangedNotice, SessionPage, SignOutForm},
+    errors::AppError,
+    format::{self, Date},
+    routes,
+};
 
 /// Everything the start page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +54,32 @@ pub enum StartPage {
     Beneficiary { benefits: Vec<Benefit> },
     General { email: String, phone: String, recovery_channel: String },
     Payer { name: String, nip: String, address: String },
-    Proxy { payer_name: String, nip: String, grantor: String, scope: String, valid_to: Option<String> },
+    Proxy {
+        payer_name: String,
+        nip: String,
+        grantor: String,
+        /// For the verb's form: "udzielił" / "udzieliła".
+        #[serde(default)]
+        grantor_sex: Option<Sex>,
+        scope: String,
+        valid_to: Option<String>,
+    },
+}
+
+/// A person's sex, as Polish grammar needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// The label before a proxy grant's grantor, in agreement with their sex.
+pub fn granted_by(sex: Option<Sex>) -> &'static str {
+    match sex {
+        Some(Sex::Female) => "Pełnomocnictwa udzieliła",
+        Some(Sex::Male) => "Pełnomocnictwa udzielił",
+        None => "Pełnomocnictwo udzielone przez",
+    }
 }
 
 #[server(prefix = "/api", endpoint = "portal")]
@@ -97,10 +127,11 @@ fn account_label(summary: &PortalSummary) -> String {
 #[component]
 fn PortalView(summary: PortalSummary) -> impl IntoView {
     let account = account_label(&summary);
-    let role = summary.role.map(RoleKind::label);
+    let role = summary.role;
     view! {
         <div class="page">
             <PageHeading>"Witaj, " {summary.first_name.clone()} " " {summary.last_name.clone()}</PageHeading>
+            <PasswordChangedNotice/>
             <section aria-labelledby="where-title" class="where">
                 <h2 class="visually-hidden" id="where-title">"Gdzie pracujesz"</h2>
                 <dl class="summary-list">
@@ -114,19 +145,21 @@ fn PortalView(summary: PortalSummary) -> impl IntoView {
                     {role.map(|role| view! {
                         <div class="summary-list__row">
                             <dt>"Rola"</dt>
-                            <dd>{role}</dd>
+                            <dd>{role.label()}{(role == RoleKind::Ogolna).then(|| view! {
+                                <span class="hint">" – " {RoleKind::GENERAL_MEANS}</span>
+                            })}</dd>
                             {summary.can_switch_role.then(|| view! {
                                 <dd class="summary-list__action"><a href=routes::CHOOSE_ROLE>"Zmień rolę"</a></dd>
                             })}
                         </div>
-                    })}
+                    }.into_any())}
                     <div class="summary-list__row">
                         <dt>"Login"</dt>
                         <dd>{summary.login.clone()}</dd>
                     </div>
                 </dl>
             </section>
-            <StartPageView start=summary.start/>
+            {view! { <StartPageView start=summary.start/> }.into_any()}
             <p><a href=routes::PROFILE>"Dane profilu"</a>" – adres e-mail, telefon i kanał odzyskiwania dostępu"</p>
             <SignOutForm/>
         </div>
@@ -160,7 +193,7 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                                         <td><span class="table__label" aria-hidden="true">"Tytuł ubezpieczenia"</span>{t.description}</td>
                                         <td><span class="table__label" aria-hidden="true">"Kod"</span>{t.code}</td>
                                         <td><span class="table__label" aria-hidden="true">"Płatnik"</span>{t.payer_name}</td>
-                                        <td><span class="table__label" aria-hidden="true">"Od"</span>{t.since}</td>
+                                        <td><span class="table__label" aria-hidden="true">"Od"</span><Date iso=t.since/></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -181,7 +214,7 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                                 <li class="card">
                                     <h3 class="heading-s">{b.kind}</h3>
                                     <p>"Numer sprawy: " {b.case_number}</p>
-                                    <p>"Wypłacane od: " {b.since}</p>
+                                    <p>"Wypłacane od: " <Date iso=b.since/></p>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -194,7 +227,7 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                 <h2 id="start-title">"Twoje dane kontaktowe"</h2>
                 <dl class="summary-list">
                     <div class="summary-list__row"><dt>"Adres e-mail"</dt><dd>{email}</dd></div>
-                    <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{phone}</dd></div>
+                    <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{format::phone(&phone)}</dd></div>
                     <div class="summary-list__row"><dt>"Kanał odzyskiwania dostępu"</dt><dd>{recovery_channel}</dd></div>
                 </dl>
             </section>
@@ -209,15 +242,18 @@ fn StartPageView(start: StartPage) -> impl IntoView {
                 </dl>
             </section>
         }.into_any(),
-        StartPage::Proxy { payer_name, nip, grantor, scope, valid_to } => view! {
+        StartPage::Proxy { payer_name, nip, grantor, grantor_sex, scope, valid_to } => view! {
             <section aria-labelledby="start-title">
                 <h2 id="start-title">"Działasz jako pełnomocnik"</h2>
                 <dl class="summary-list">
                     <div class="summary-list__row"><dt>"Płatnik"</dt><dd>{payer_name}</dd></div>
                     <div class="summary-list__row"><dt>"NIP"</dt><dd>{nip}</dd></div>
-                    <div class="summary-list__row"><dt>"Pełnomocnictwa udzielił"</dt><dd>{grantor}</dd></div>
+                    <div class="summary-list__row"><dt>{granted_by(grantor_sex)}</dt><dd>{grantor}</dd></div>
                     <div class="summary-list__row"><dt>"Zakres"</dt><dd>{scope_label(&scope)}</dd></div>
-                    <div class="summary-list__row"><dt>"Ważne do"</dt><dd>{valid_to.unwrap_or_else(|| "bezterminowo".into())}</dd></div>
+                    <div class="summary-list__row"><dt>"Ważne do"</dt><dd>{match valid_to {
+                        Some(iso) => view! { <Date iso/> }.into_any(),
+                        None => "bezterminowo".into_any(),
+                    }}</dd></div>
                 </dl>
             </section>
         }.into_any(),

@@ -10,7 +10,7 @@ use super::{sign_in::throttled_message, verify_code::CodeChannel};
 use crate::{
     components::{ErrorSummary, FieldError, PasswordField, SessionPage, SignOutForm},
     errors::{self, AppError},
-    routes,
+    format, routes,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,10 +76,9 @@ impl ContactProblem {
             Self::NothingChanged => "Nie zmieniono żadnych danych.".into(),
             Self::BothChanged => "Zmień najpierw adres e-mail albo numer telefonu – każdą nową daną potwierdzasz osobnym kodem.".into(),
             Self::Throttled { retry_after_secs } => throttled_message(*retry_after_secs),
-            Self::ResendTooSoon { retry_after_secs } => format!(
-                "Nowy kod możesz wysłać za {retry_after_secs} {}.",
-                errors::polish_plural(*retry_after_secs, "sekundę", "sekundy", "sekund")
-            ),
+            Self::ResendTooSoon { retry_after_secs } => {
+                format!("Nowy kod możesz wysłać za {}.", errors::wait_in_words(*retry_after_secs))
+            }
         }
     }
 
@@ -110,8 +109,8 @@ impl ContactProblem {
 /// A refused change, with what the person typed (never the password).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ContactError {
-    #[error("change refused: {problem:?}")]
-    Problem { problem: ContactProblem, email: String, phone: String, channel: String },
+    #[error("change refused: {problems:?}")]
+    Problem { problems: Vec<ContactProblem>, email: String, phone: String, channel: String },
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -119,7 +118,11 @@ pub enum ContactError {
 impl ContactError {
     pub fn status(&self) -> http::StatusCode {
         match self {
-            ContactError::Problem { problem, .. } => problem.status(),
+            // Several problems come only from the form's own checks (422);
+            // a throttle or a wrong password comes alone.
+            ContactError::Problem { problems, .. } => {
+                problems.first().map_or(http::StatusCode::UNPROCESSABLE_ENTITY, ContactProblem::status)
+            }
             ContactError::App(app) => app.status(),
         }
     }
@@ -150,8 +153,8 @@ pub async fn request_contact_change(
     let Some((backend, request)) = ports::port_and_request::<dyn ProfilePort>() else {
         return Err(AppError::Unavailable.into());
     };
-    let typed = |problem| ContactError::Problem {
-        problem,
+    let typed = |problems| ContactError::Problem {
+        problems,
         email: email.chars().take(254).collect(),
         phone: phone.chars().take(32).collect(),
         channel: channel.chars().take(8).collect(),
@@ -168,7 +171,7 @@ pub async fn request_contact_change(
             Ok(())
         }
         Err(ContactRefusal::Session(s)) => Err(ContactError::App(s.into())),
-        Err(ContactRefusal::Problem(problem)) => Err(typed(problem)),
+        Err(ContactRefusal::Problems(problems)) => Err(typed(problems)),
     };
     ports::with_refusal_status(result, ContactError::status)
 }
@@ -208,19 +211,18 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
     let action = ServerAction::<RequestContactChange>::new();
     let query = use_query_map();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problem = move || match error.get() {
-        Some(ContactError::Problem { problem, .. }) => Some(problem),
-        _ => None,
+    let problems = move || match error.get() {
+        Some(ContactError::Problem { problems, .. }) => problems,
+        _ => Vec::new(),
     };
-    let message_at = move |field: &'static str| {
-        Signal::derive(move || problem().filter(|p| p.field() == field).map(|p| p.message()))
-    };
+    let problem_at = move |field: &'static str| problems().into_iter().find(|p| p.field() == field);
+    let message_at = move |field: &'static str| Signal::derive(move || problem_at(field).map(|p| p.message()));
     // What the person typed comes back after a refusal; otherwise the stored data.
     let typed = move |pick: fn(&ContactError) -> Option<String>, stored: String| {
         move || error.get().as_ref().and_then(pick).unwrap_or_else(|| stored.clone())
     };
     let email_value = typed(|e| match e { ContactError::Problem { email, .. } => Some(email.clone()), _ => None }, profile.email.clone());
-    let phone_value = typed(|e| match e { ContactError::Problem { phone, .. } => Some(phone.clone()), _ => None }, profile.phone.clone());
+    let phone_value = typed(|e| match e { ContactError::Problem { phone, .. } => Some(phone.clone()), _ => None }, format::phone(&profile.phone));
     let stored_channel = match profile.channel { CodeChannel::Sms => "sms", CodeChannel::Email => "email" };
     let channel_is = move |value: &'static str| {
         move || match error.get() {
@@ -230,11 +232,11 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
     };
     let summary = move || {
         error.get().map(|e| {
-            let item = match &e {
-                ContactError::Problem { problem, .. } => FieldError::at(problem.field(), problem.message()),
-                ContactError::App(app) => FieldError::general(app.message()),
+            let errors = match &e {
+                ContactError::Problem { problems, .. } => problems.iter().map(|p| FieldError::at(p.field(), p.message())).collect(),
+                ContactError::App(app) => vec![FieldError::general(app.message())],
             };
-            view! { <ErrorSummary errors=vec![item]/> }
+            view! { <ErrorSummary errors/> }
         })
     };
     let field_error = move |field: &'static str, id: &'static str| {
@@ -243,7 +245,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
         })
     };
     let password_message = Signal::derive(move || {
-        problem().filter(|p| p.field() == "current_password").map(|p| match p {
+        problem_at("current_password").map(|p| match p {
             ContactProblem::PasswordMissing => "Wpisz obecne hasło.",
             ContactProblem::PasswordWrong => "Nieprawidłowe hasło.",
             _ => "Spróbuj ponownie później.",
@@ -261,11 +263,11 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
             <h2>"Dane kontaktowe i kanał odzyskiwania dostępu do Twojego profilu"</h2>
             <dl class="summary-list">
                 <div class="summary-list__row"><dt>"Adres e-mail"</dt><dd>{profile.email.clone()}</dd></div>
-                <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{profile.phone.clone()}</dd></div>
+                <div class="summary-list__row"><dt>"Telefon komórkowy"</dt><dd>{format::phone(&profile.phone)}</dd></div>
                 <div class="summary-list__row"><dt>"Kanał odzyskiwania dostępu"</dt><dd>{channel_label(profile.channel)}</dd></div>
             </dl>
             <h2 class="heading-s">"Zmień dane kontaktowe"</h2>
-            <p class="hint">"Kanałem odzyskiwania dostępu wysyłamy kody do logowania i powiadomienia o zmianach na koncie. Nowy adres lub numer potwierdzisz kodem, który na niego wyślemy. Jeśli od potwierdzenia logowania minęło ponad 5 minut, wyślemy też kod na obecny kanał odzyskiwania dostępu."</p>
+            <p class="hint" id="channel-explained">"Kanał odzyskiwania dostępu to sposób – e-mail albo SMS – w jaki wysyłamy Ci kody do logowania, kody, gdy zapomnisz hasła, i powiadomienia o zmianach w profilu. Nowy adres lub numer potwierdzisz kodem, który na niego wyślemy. Jeśli od potwierdzenia logowania minęło ponad 5 minut, wyślemy też kod na obecny kanał odzyskiwania dostępu."</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <div class="field">
                     <label class="field__label" for="email">"Adres e-mail"</label>

@@ -121,14 +121,9 @@ impl SignInError {
 
 /// "Too many attempts, try again in N minutes/seconds", in Polish grammar.
 pub fn throttled_message(retry_after_secs: u64) -> String {
-    let wait = if retry_after_secs >= 60 {
-        let minutes = retry_after_secs.div_ceil(60);
-        format!("{minutes} {}", errors::polish_plural(minutes, "minutę", "minuty", "minut"))
-    } else {
-        format!("{retry_after_secs} {}", errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund"))
-    };
     format!(
-        "Zbyt wiele nieudanych prób logowania. Ze względów bezpieczeństwa kolejną próbę możesz podjąć za {wait}."
+        "Zbyt wiele nieudanych prób logowania. Ze względów bezpieczeństwa kolejną próbę możesz podjąć za {}.",
+        errors::wait_in_words(retry_after_secs)
     )
 }
 
@@ -199,8 +194,7 @@ pub fn SignInPage() -> impl IntoView {
         Signal::derive(move || error.get().and_then(|e| e.password_described_by()));
 
     view! {
-        // A page showing errors says so first in its title (read on arrival).
-        <Title text=move || if error.get().is_some() { "Błąd: Zaloguj się" } else { "Zaloguj się" }/>
+        <Title text="Zaloguj się"/>
         <div class="page page--narrow">
             <PageHeading>"Zaloguj się do eZUS"</PageHeading>
             {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
@@ -269,11 +263,14 @@ fn ConfirmProfileHelp() -> impl IntoView {
         <section class="notice" id="confirm-profile" aria-labelledby="confirm-profile-title">
             <h2 class="heading-s" id="confirm-profile-title">"Jak potwierdzić profil?"</h2>
             <p>
-                "Profil założony przez internet trzeba potwierdzić, żeby mieć pewność, że należy do Ciebie. Dopóki tego nie zrobisz, profil jest niezaufany i nie daje dostępu do Twoich danych w ZUS."
+                "Twój profil jest niepotwierdzony (inaczej: niezaufany). Założono go przez internet, a ZUS nie sprawdził jeszcze, że należy do Ciebie. Dopóki go nie potwierdzisz, nie daje dostępu do Twoich danych w ZUS – tak nikt nie założy profilu na cudze nazwisko."
             </p>
             <ul>
-                <li>"Przyjdź do dowolnej placówki ZUS z dowodem osobistym lub paszportem – w ciągu 7 dni od rejestracji."</li>
-                <li>"Albo zaloguj się przez login.gov.pl (Profil Zaufany, e-dowód lub bankowość elektroniczna) – profil zostanie potwierdzony od razu."</li>
+                <li>
+                    <a href=routes::LOGIN_GOV_PL>"Zaloguj przez login.gov.pl"</a>
+                    " – Profilem Zaufanym, e-dowodem albo przez swój bank. Profil zostanie potwierdzony od razu."
+                </li>
+                <li>"Albo przyjdź do dowolnej placówki ZUS z dowodem osobistym lub paszportem – w ciągu 7 dni od rejestracji."</li>
             </ul>
             <p>"Jeśli od rejestracji minęło więcej niż 7 dni, zarejestruj się ponownie albo potwierdź profil przez login.gov.pl."</p>
         </section>

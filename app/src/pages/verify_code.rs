@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sign_in::throttled_message;
 use crate::{
-    components::{ErrorSummary, FieldError, MaskedDestination, SessionPage, SignOutForm},
+    components::{ErrorSummary, ErrorTitle, FieldError, MaskedDestination, ResendWait, SessionPage, SignOutForm},
     errors::{self, AppError},
 };
 
@@ -64,10 +64,9 @@ impl CodeProblem {
             }
             CodeProblem::Expired => "Ten kod stracił ważność albo został już użyty. Wyślij nowy kod.".into(),
             CodeProblem::Throttled { retry_after_secs } => throttled_message(retry_after_secs),
-            CodeProblem::ResendTooSoon { retry_after_secs } => format!(
-                "Nowy kod możesz wysłać za {retry_after_secs} {}.",
-                errors::polish_plural(retry_after_secs, "sekundę", "sekundy", "sekund")
-            ),
+            CodeProblem::ResendTooSoon { retry_after_secs } => {
+                format!("Nowy kod możesz wysłać za {}.", errors::wait_in_words(retry_after_secs))
+            }
         }
     }
 
@@ -157,16 +156,16 @@ pub async fn submit_code(#[server(default)] code: String) -> Result<(), CodeErro
 }
 
 #[server(prefix = "/api", endpoint = "wyslij-kod")]
-pub async fn resend_code() -> Result<(), CodeError> {
+pub async fn resend_code() -> Result<u64, CodeError> {
     use crate::ports::{self, StepUpPort};
     let Some((backend, request)) = ports::port_and_request::<dyn StepUpPort>() else {
         return Err(AppError::Unavailable.into());
     };
     let result = match backend.resend_code(&request).await {
-        Ok(()) => {
+        Ok(resend_in_secs) => {
             // Without JavaScript the page learns of the new code from the address.
             leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", crate::routes::VERIFY_CODE));
-            Ok(())
+            Ok(resend_in_secs)
         }
         Err(refusal) => Err(CodeError::from(refusal)),
     };
@@ -199,19 +198,31 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
         _ => None,
     });
     let sent_again = move || {
-        matches!(resend.value().get(), Some(Ok(())))
+        matches!(resend.value().get(), Some(Ok(_)))
             || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
     };
+    // The wait before another code, as the server last said it.
+    let first_wait = prompt.resend_in_secs;
+    let resend_in = Signal::derive(move || match resend.value().get() {
+        Some(Ok(secs)) | Some(Err(CodeError::Problem(CodeProblem::ResendTooSoon { retry_after_secs: secs }))) => secs,
+        _ => first_wait,
+    });
+    // After too many wrong tries (or when the code died) only a new code
+    // helps: the page offers it first and stops asking for the old one.
+    let code_dead = Signal::derive(move || {
+        matches!(submit.value().get(), Some(Err(CodeError::Problem(CodeProblem::Exhausted | CodeProblem::Expired))))
+            && !matches!(resend.value().get(), Some(Ok(_)))
+    });
     let channel = prompt.channel;
     let where_to = match channel {
         CodeChannel::Sms => view! {
             "Wysłaliśmy SMS z kodem na "
-            <MaskedDestination channel masked=prompt.masked_destination.clone() prefix="numer"/>
+            <MaskedDestination channel masked=prompt.masked_destination.clone()/>
             "."
         }.into_any(),
         CodeChannel::Email => view! {
             "Wysłaliśmy e-mail z kodem na "
-            <MaskedDestination channel masked=prompt.masked_destination.clone() prefix="adres"/>
+            <MaskedDestination channel masked=prompt.masked_destination.clone()/>
             "."
         }.into_any(),
     };
@@ -239,11 +250,18 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                     format!("Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twoje konto. Nowy kod będzie można wysłać za {when}.")
                 };
                 view! {
+                    <ErrorTitle/>
                     <div class="notice notice--error" role="alert">
                         <p>{text}</p>
                     </div>
                 }.into_any()
             }}
+            <Show when=move || code_dead.get()>
+                <ActionForm action=resend attr:class="form">
+                    <button type="submit" class="button">"Wyślij nowy kod"</button>
+                </ActionForm>
+            </Show>
+            <Show when=move || !code_dead.get()>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
                 <div class="field">
                     <label class="field__label" for="code">"Kod weryfikacyjny"</label>
@@ -267,6 +285,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Potwierdź"</button>
             </ActionForm>
+            </Show>
             <h2 class="heading-s">"Kod nie dotarł?"</h2>
             <ul>
                 {match channel {
@@ -279,12 +298,15 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                     }.into_any(),
                 }}
                 <li>
-                    "Kod wysyłamy kanałem odzyskiwania dostępu wybranym w Twoim profilu. Jeśli Twój numer lub adres się zmienił, zmienisz go w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS (22 560 16 00)."
+                    "Kod wysyłamy kanałem odzyskiwania dostępu – tym z Twoich danych kontaktowych (SMS albo e-mail), który profil ma do kodów i powiadomień. Jeśli Twój numer lub adres się zmienił, zmienisz go w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS (22 560 16 00)."
                 </li>
             </ul>
-            <ActionForm action=resend attr:class="form form--inline">
-                <button type="submit" class="button button--secondary">"Wyślij kod ponownie"</button>
-            </ActionForm>
+            <Show when=move || !code_dead.get()>
+                <ResendWait secs=resend_in/>
+                <ActionForm action=resend attr:class="form form--inline">
+                    <button type="submit" class="button button--secondary" aria-describedby="resend-wait">"Wyślij kod ponownie"</button>
+                </ActionForm>
+            </Show>
             // A way out: this sign-in ends, nothing else changes.
             <SignOutForm label="Anuluj logowanie"/>
         </div>

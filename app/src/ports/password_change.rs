@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use http::request::Parts;
 
 use super::{SessionRefusal, SignedIn};
-pub use crate::pages::change_password::{NewPasswordProblem, PasswordAssessment};
+pub use crate::pages::change_password::{NewPasswordProblem, PasswordAssessment, PasswordChangePrompt};
 
 /// Why a password change was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub enum PasswordChangeRefusal {
 /// For a session whose pending step is the password change.
 #[async_trait]
 pub trait PasswordChangePort: Send + Sync + 'static {
+    /// What the page needs: the login (for password managers).
+    async fn prompt(&self, request: &Parts) -> Result<PasswordChangePrompt, SessionRefusal>;
+
     /// While a new password is typed: the first rule it breaks, if any, and
     /// its strength. The repeat and "not the current password" are checked
     /// on submit.

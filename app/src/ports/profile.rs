@@ -26,7 +26,8 @@ pub struct ContactChangeRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactRefusal {
     Session(SessionRefusal),
-    Problem(ContactProblem),
+    /// Every problem found, in the order of the form's fields.
+    Problems(Vec<ContactProblem>),
 }
 
 /// Why the confirmation of a change was refused.
@@ -60,6 +61,12 @@ pub trait ProfilePort: Send + Sync + 'static {
 
     /// Where the codes of the pending contact change went.
     async fn contact_change_prompt(&self, request: &Parts) -> Result<ContactCodePrompt, SessionRefusal>;
+
+    /// Sends the codes of the pending change again (new codes replace the
+    /// old ones, and the change waits another 10 minutes), within the same
+    /// send limits as the first ones; says how many seconds until they may
+    /// be sent again. No change waiting: `Problem(Expired)`.
+    async fn resend_contact_codes(&self, request: &Parts) -> Result<u64, ContactCodeRefusal>;
 
     /// Makes the pending change when its code (or both codes) are right:
     /// tells the old channel, ends every other session of the person and

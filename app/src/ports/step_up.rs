@@ -23,6 +23,7 @@ pub trait StepUpPort: Send + Sync + 'static {
     /// Checks the typed code; on success the session steps up under a new token.
     async fn submit_code(&self, request: &Parts, code: String) -> Result<SignedIn, CodeRefusal>;
 
-    /// Sends a new code (the old one stops working), within the resend limits.
-    async fn resend_code(&self, request: &Parts) -> Result<(), CodeRefusal>;
+    /// Sends a new code (the old one stops working), within the resend
+    /// limits; says how many seconds until the next one may be sent.
+    async fn resend_code(&self, request: &Parts) -> Result<u64, CodeRefusal>;
 }

@@ -43,11 +43,11 @@ pub async fn summary(
             let address = payer::Entity::find_by_id(id).one(db).await?.map(|p| p.address).unwrap_or_default();
             (AccountKind::Payer, name.clone(), None, StartPage::Payer { name, nip, address })
         }
-        (AccountOption::Proxy { payer_name, nip, grantor_name, scope, valid_to, .. }, _) => (
+        (AccountOption::Proxy { payer_name, nip, grantor_name, grantor_sex, scope, valid_to, .. }, _) => (
             AccountKind::Proxy,
             payer_name.clone(),
             None,
-            StartPage::Proxy { payer_name, nip, grantor: grantor_name, scope, valid_to: valid_to.map(date_of) },
+            StartPage::Proxy { payer_name, nip, grantor: grantor_name, grantor_sex, scope, valid_to: valid_to.map(date_of) },
         ),
     };
     Ok(Some(PortalSummary {

@@ -2,11 +2,12 @@
 //! account, the payers they run, and the payers that authorised them as a
 //! proxy (pełnomocnik) — only grants that are in force.
 
+use app::pages::portal::Sex;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     db::entities::{payer, person_role, proxy_grant},
-    domain::Nip,
+    domain::{Nip, Pesel},
     error::BackendError,
 };
 
@@ -70,7 +71,16 @@ impl Role {
 pub enum AccountOption {
     Individual,
     Payer { id: i32, name: String, nip: String },
-    Proxy { grant_id: i32, payer_name: String, nip: String, grantor_name: String, scope: String, valid_to: Option<i64> },
+    Proxy {
+        grant_id: i32,
+        payer_name: String,
+        nip: String,
+        grantor_name: String,
+        /// From the grantor's PESEL, where the grant names it.
+        grantor_sex: Option<Sex>,
+        scope: String,
+        valid_to: Option<i64>,
+    },
 }
 
 impl AccountOption {
@@ -81,6 +91,11 @@ impl AccountOption {
             AccountOption::Proxy { grant_id, .. } => AccountRef::Proxy(*grant_id),
         }
     }
+}
+
+/// The sex a stored PESEL records (none if it is not a valid one).
+fn sex_of(pesel: &str) -> Option<Sex> {
+    Pesel::parse(pesel).ok().map(|p| if p.is_female() { Sex::Female } else { Sex::Male })
 }
 
 fn formatted_nip(raw: &str) -> String {
@@ -113,6 +128,7 @@ pub async fn available_accounts(db: &DatabaseConnection, person_id: i32, now: i6
             payer_name: payer.name,
             nip: formatted_nip(&payer.nip),
             grantor_name: grant.grantor_name,
+            grantor_sex: grant.grantor_pesel.as_deref().and_then(sex_of),
             scope: grant.scope,
             valid_to: grant.valid_to,
         })

@@ -32,6 +32,11 @@ impl Pesel {
         Ok(pesel)
     }
 
+    /// The sex the number records: its tenth digit is even for a woman.
+    pub fn is_female(&self) -> bool {
+        (self.0.as_bytes()[9] - b'0') % 2 == 0
+    }
+
     /// (year, month, day). The century is encoded in the month: +80 for the
     /// 1800s, +0 for the 1900s, +20, +40, +60 for the 2000s, 2100s, 2200s.
     pub fn birth_date(&self) -> Option<(u32, u32, u32)> {
@@ -77,6 +82,13 @@ mod tests {
     fn accepts_valid_numbers_of_every_century() {
         assert_eq!(Pesel::parse("44051401359").unwrap().birth_date(), Some((1944, 5, 14)));
         assert_eq!(Pesel::parse("02270803624").unwrap().birth_date(), Some((2002, 7, 8)));
+    }
+
+    #[test]
+    fn the_tenth_digit_records_the_sex() {
+        assert!(Pesel::parse("75031204688").unwrap().is_female());
+        assert!(!Pesel::parse("68092503715").unwrap().is_female());
+        assert!(!Pesel::parse("44051401359").unwrap().is_female());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `PasswordChangePort`: the live assessment and the change itself.
 
 use app::{
-    pages::change_password::{NewPasswordProblem, PasswordAssessment},
+    pages::change_password::{NewPasswordProblem, PasswordAssessment, PasswordChangePrompt},
     ports::{PasswordChangePort, PasswordChangeRefusal, SessionRefusal, SignedIn},
 };
 use async_trait::async_trait;
@@ -53,6 +53,11 @@ fn personal_data(person: &person::Model) -> PersonalData {
 
 #[async_trait]
 impl PasswordChangePort for PasswordChangeService {
+    async fn prompt(&self, request: &Parts) -> Result<PasswordChangePrompt, SessionRefusal> {
+        let person = self.gate.at(request, Stage::PasswordChangeRequired).await?.person;
+        Ok(PasswordChangePrompt { login: person.login })
+    }
+
     async fn assess_new_password(&self, request: &Parts, candidate: String) -> Result<PasswordAssessment, SessionRefusal> {
         let person = self.gate.at(request, Stage::PasswordChangeRequired).await?.person;
         // On the hashing pool; a candidate over the maximum is "too long" without zxcvbn.

@@ -2,15 +2,18 @@
 
 use app::ports::{
     ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, NextStep, ProfilePort, SessionRefusal,
-    profile::{ContactCodePrompt, ContactProblem, ProfileView, SentCode},
+    profile::{CodeProblem, ContactCodePrompt, ContactProblem, ProfileView, SentCode},
 };
 use async_trait::async_trait;
 use http::request::Parts;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 use super::contact_change::{self, proof_destination, stepped_up_recently};
 use crate::{
-    db::{entities::contact_change as change_row, now_millis},
+    db::{
+        entities::{contact_change as change_row, person},
+        now_millis,
+    },
     domain::{EmailAddress, PhoneNumber},
     error::BackendError,
     http::client_ip::ClientIp,
@@ -21,7 +24,7 @@ use crate::{
     step_up::{
         code_channel,
         codes::{self, AllIssued, AlsoStore, CodePurpose, CodeRequest, VerificationCodes},
-        send_limits::SendLimit,
+        send_limits::{SendLimit, Wait},
     },
 };
 
@@ -35,6 +38,15 @@ pub struct ProfileService {
 }
 
 impl ProfileService {
+    /// Seconds until the codes of a change may be sent again (0: now).
+    async fn resend_wait(&self, person: &person::Model, change: &change_row::Model) -> Result<u64, BackendError> {
+        let mut wait = None;
+        for code in code_requests(person, change) {
+            wait = Wait::longest(wait, self.codes.resend_wait(person.id, code.purpose, code.channel, &code.recipient).await?);
+        }
+        Ok(wait.map_or(0, Wait::secs))
+    }
+
     pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         let throttle = SignInThrottle::new(db.clone());
         ProfileService { db, hasher, gate, throttle, codes, client_ip }
@@ -54,25 +66,37 @@ impl ProfilePort for ProfileService {
     }
 
     async fn request_contact_change(&self, request: &Parts, form: ContactChangeRequest) -> Result<(), ContactRefusal> {
-        let problem = |p| Err(ContactRefusal::Problem(p));
+        let problem = |p| Err(ContactRefusal::Problems(vec![p]));
         let gated = self.gate.signed_in(request).await.map_err(ContactRefusal::Session)?;
         let (session, person) = (gated.session, gated.person);
-        let Some(email) = EmailAddress::parse(&form.email) else { return problem(ContactProblem::EmailInvalid) };
-        let Some(phone) = PhoneNumber::parse(&form.phone) else { return problem(ContactProblem::PhoneInvalid) };
-        let channel = match form.channel.as_str() {
-            "email" | "sms" => form.channel.clone(),
-            _ => return problem(ContactProblem::ChannelMissing),
-        };
+        // Every problem of the form at once, before the password is checked.
+        let mut problems = Vec::new();
+        let email = EmailAddress::parse(&form.email);
+        if email.is_none() {
+            problems.push(ContactProblem::EmailInvalid);
+        }
+        let phone = PhoneNumber::parse(&form.phone);
+        let channel = matches!(form.channel.as_str(), "email" | "sms").then(|| form.channel.clone());
         // Against SMS pumping: a number of a country we do not send to may
         // neither be entered nor stay the channel of the codes.
         let countries = &self.codes.sms_policy().countries;
-        if (phone.as_str() != person.phone || channel == "sms") && !countries.allows(&phone) {
-            tracing::info!(person_id = person.id, "contact change refused: phone number of a country not allowed");
-            return problem(ContactProblem::PhoneCountry { allowed: countries.as_slice().to_vec() });
+        match &phone {
+            None => problems.push(ContactProblem::PhoneInvalid),
+            Some(phone) if (phone.as_str() != person.phone || channel.as_deref() == Some("sms")) && !countries.allows(phone) => {
+                tracing::info!(person_id = person.id, "contact change refused: phone number of a country not allowed");
+                problems.push(ContactProblem::PhoneCountry { allowed: countries.as_slice().to_vec() });
+            }
+            Some(_) => {}
+        }
+        if channel.is_none() {
+            problems.push(ContactProblem::ChannelMissing);
         }
         if form.current_password.is_empty() {
-            return problem(ContactProblem::PasswordMissing);
+            problems.push(ContactProblem::PasswordMissing);
         }
+        let (Some(email), Some(phone), Some(channel), true) = (email, phone, channel, problems.is_empty()) else {
+            return Err(ContactRefusal::Problems(problems));
+        };
         let fail = |what: &str, e: BackendError| ContactRefusal::Session(unavailable(what, e));
         let keys = AttemptKeys::new(&person.login, self.client_ip.of(request));
         let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
@@ -115,12 +139,8 @@ impl ProfilePort for ProfileService {
             current_code_required,
             applied_at: None,
         };
-        let (proof_channel, recipient) = proof_destination(&person, &change);
-        let mut requests = vec![CodeRequest { purpose: CodePurpose::ContactChange, channel: proof_channel, recipient }];
-        if current_code_required {
-            let (channel, recipient) = codes::recipient_of(&person);
-            requests.push(CodeRequest { purpose: CodePurpose::ContactChangeCurrent, channel, recipient });
-        }
+        let requests = code_requests(&person, &change);
+        let proof_channel = requests[0].channel;
         // The change is stored with its codes, or not at all: an older
         // pending change can never be confirmed with these codes.
         let row = change_row::ActiveModel {
@@ -171,11 +191,46 @@ impl ProfilePort for ProfileService {
             let destination = codes::destination_of(&person);
             SentCode { channel: code_channel(destination.channel), masked_destination: destination.masked }
         });
+        let resend_in_secs = self.resend_wait(&person, &change).await.map_err(|e| unavailable("reading codes", e))?;
         Ok(ContactCodePrompt {
             new: SentCode { channel: code_channel(channel), masked_destination: masked },
             destination_is_new: change.new_phone != person.phone || change.new_email != person.email,
             current,
+            resend_in_secs,
         })
+    }
+
+    async fn resend_contact_codes(&self, request: &Parts) -> Result<u64, ContactCodeRefusal> {
+        let person = self.gate.signed_in(request).await.map_err(ContactCodeRefusal::Session)?.person;
+        let fail = |what: &str, e: BackendError| ContactCodeRefusal::Session(unavailable(what, e));
+        let change = contact_change::pending(&self.db, person.id)
+            .await
+            .map_err(|e| fail("reading the change", e))?
+            .ok_or(ContactCodeRefusal::Problem(CodeProblem::Expired))?;
+        // New codes replace the old ones, and the change waits as long as
+        // they live: in the same transaction, under the same send limits.
+        let (id, now) = (change.id, now_millis());
+        let also: AlsoStore = Box::new(move |txn| {
+            Box::pin(async move {
+                change_row::Entity::update_many()
+                    .col_expr(change_row::Column::CreatedAt, Expr::value(now))
+                    .filter(change_row::Column::Id.eq(id))
+                    .filter(change_row::Column::AppliedAt.is_null())
+                    .exec(txn)
+                    .await
+                    .map(drop)
+            })
+        });
+        match self.codes.issue_all(person.id, &code_requests(&person, &change), also).await {
+            Ok(AllIssued::Sent) => {
+                tracing::info!(person_id = person.id, "contact change codes sent again");
+                self.resend_wait(&person, &change).await.map_err(|e| fail("reading codes", e))
+            }
+            Ok(AllIssued::TooSoon { retry_after_secs, .. }) => {
+                Err(ContactCodeRefusal::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))
+            }
+            Err(e) => Err(fail("sending the codes again", e)),
+        }
     }
 
     async fn confirm_contact_change(
@@ -186,4 +241,16 @@ impl ProfilePort for ProfileService {
     ) -> Result<ContactChanged, ContactCodeRefusal> {
         self.confirm(request, code, current_code).await
     }
+}
+
+/// The codes a change waits for: one to where it leads, and — unless the
+/// session stepped up a moment ago — one to the current recovery channel.
+fn code_requests(person: &person::Model, change: &change_row::Model) -> Vec<CodeRequest> {
+    let (channel, recipient) = proof_destination(person, change);
+    let mut requests = vec![CodeRequest { purpose: CodePurpose::ContactChange, channel, recipient }];
+    if change.current_code_required {
+        let (channel, recipient) = codes::recipient_of(person);
+        requests.push(CodeRequest { purpose: CodePurpose::ContactChangeCurrent, channel, recipient });
+    }
+    requests
 }

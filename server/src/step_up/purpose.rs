@@ -35,7 +35,7 @@ impl CodePurpose {
             (CodePurpose::SignIn, Channel::Sms) => (
                 None,
                 format!(
-                    "eZUS: kod do LOGOWANIA na Twoje konto: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                    "eZUS: kod do logowania na Twoje konto: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
                 ),
                 "sign_in_code",
             ),
@@ -44,7 +44,7 @@ impl CodePurpose {
                 format!(
                     "Dzień dobry,\n\n\
                      ktoś – zapewne Ty – podał prawidłowy login i hasło do Twojego konta w eZUS.\n\
-                     Aby dokończyć LOGOWANIE, wpisz ten kod weryfikacyjny:\n\n    {code}\n\n\
+                     Aby dokończyć logowanie, wpisz ten kod weryfikacyjny:\n\n    {code}\n\n\
                      Kod jest ważny 10 minut i służy wyłącznie do logowania. Nie podawaj go nikomu – \
                      pracownik ZUS nigdy o niego nie prosi.\n\n\
                      Jeśli to nie Ty się logujesz, zmień hasło w eZUS i skontaktuj się z Centrum \
@@ -56,7 +56,7 @@ impl CodePurpose {
             (CodePurpose::ContactChange, Channel::Sms) => (
                 None,
                 format!(
-                    "eZUS: kod do ZMIANY DANYCH KONTAKTOWYCH w Twoim profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                    "eZUS: kod do zmiany danych kontaktowych w Twoim profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
                 ),
                 "contact_change_code",
             ),
@@ -65,7 +65,7 @@ impl CodePurpose {
                 format!(
                     "Dzień dobry,\n\n\
                      w eZUS podano ten adres jako nowy adres kontaktowy profilu. Aby potwierdzić \
-                     ZMIANĘ DANYCH KONTAKTOWYCH, wpisz ten kod:\n\n    {code}\n\n\
+                     zmianę danych kontaktowych, wpisz ten kod:\n\n    {code}\n\n\
                      Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Nie podawaj go nikomu – \
                      pracownik ZUS nigdy o niego nie prosi. Jeśli to nie Ty, zignoruj tę wiadomość.\n\n\
                      Zakład Ubezpieczeń Społecznych"
@@ -75,7 +75,7 @@ impl CodePurpose {
             (CodePurpose::ContactChangeCurrent, Channel::Sms) => (
                 None,
                 format!(
-                    "eZUS: kod potwierdza ZMIANĘ DANYCH KONTAKTOWYCH Twojego profilu: {code}. Ważny 10 minut. Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do ZUS: 22 560 16 00."
+                    "eZUS: kod potwierdza zmianę danych kontaktowych Twojego profilu: {code}. Ważny 10 minut. Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do ZUS: 22 560 16 00."
                 ),
                 "contact_change_current_code",
             ),
@@ -85,7 +85,7 @@ impl CodePurpose {
                     "Dzień dobry,\n\n\
                      ktoś – zapewne Ty – chce zmienić dane kontaktowe lub kanał odzyskiwania dostępu \
                      Twojego profilu w eZUS. Ta wiadomość idzie na Twój obecny adres. Kod potwierdza \
-                     ZMIANĘ DANYCH KONTAKTOWYCH:\n\n    {code}\n\n\
+                     zmianę danych kontaktowych:\n\n    {code}\n\n\
                      Kod jest ważny 10 minut i służy wyłącznie do tej zmiany. Pracownik ZUS nigdy o \
                      niego nie prosi.\n\n\
                      Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do Centrum Obsługi \
@@ -111,17 +111,34 @@ mod tests {
         for channel in [Channel::Sms, Channel::Email] {
             let m = CodePurpose::SignIn.message(channel, "x".into(), &code);
             assert!(m.body.contains("123456"));
-            assert!(m.body.contains("LOGOWANIA") || m.body.contains("LOGOWANIE"));
+            assert!(m.body.contains("do logowania") || m.body.contains("dokończyć logowanie"));
             assert!(m.body.contains("Nie podawaj go nikomu"));
             let current = CodePurpose::ContactChangeCurrent.message(channel, "x".into(), &code);
             assert!(current.body.contains("123456"));
-            assert!(current.body.contains("ZMIANĘ DANYCH KONTAKTOWYCH"));
+            assert!(current.body.contains("zmianę danych kontaktowych"));
             assert!(current.body.contains("Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do"));
             assert!(current.body.contains("22 560 16 00"));
         }
         for purpose in ALL {
             let sms = purpose.message(Channel::Sms, "x".into(), &code);
             assert!(sms.body.chars().count() <= 160 * 2, "{purpose:?} fits in two SMS parts");
+        }
+    }
+
+    /// Capitals read as shouting (and screen readers spell some of them
+    /// out): only the names ZUS, eZUS and SMS are written in capitals.
+    #[test]
+    fn no_message_shouts() {
+        let code = VerificationCode::parse("123456").unwrap();
+        for purpose in ALL {
+            for channel in [Channel::Sms, Channel::Email] {
+                let m = purpose.message(channel, "x".into(), &code);
+                let text = format!("{} {}", m.subject.unwrap_or_default(), m.body);
+                for word in text.split(|c: char| !c.is_alphabetic()) {
+                    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+                    assert!(capitals < 2 || ["ZUS", "eZUS", "SMS"].contains(&word), "{purpose:?}/{channel:?} shouts: {word}");
+                }
+            }
         }
     }
 

@@ -27,6 +27,7 @@ use crate::{
     db::entities::{outbox, send_lock, verification_code as code_row},
     domain::CountryCodes,
     notifications::Channel,
+    step_up::codes::MAX_WRONG_TRIES,
 };
 
 /// No new code sooner than this after the last one (unless it was used).
@@ -39,7 +40,7 @@ pub const DAY_MS: i64 = 24 * HOUR_MS;
 /// Which limit stopped a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendLimit {
-    /// The last code of the purpose is younger than 30 s and unused.
+    /// The last code of the purpose is younger than 30 s, unused and alive.
     Pause,
     /// Five codes of the purpose this hour.
     Hourly,
@@ -112,10 +113,11 @@ pub async fn lock<C: ConnectionTrait>(conn: &C, key: &str, now: i64) -> Result<(
 
 /// What the person's codes of the purpose from the last hour impose.
 pub async fn person_wait<C: ConnectionTrait>(conn: &C, person_id: i32, purpose: &str, now: i64) -> Result<Option<Wait>, DbErr> {
-    let recent: Vec<(i64, Option<i64>)> = code_row::Entity::find()
+    let recent: Vec<(i64, Option<i64>, i32)> = code_row::Entity::find()
         .select_only()
         .column(code_row::Column::CreatedAt)
         .column(code_row::Column::ConsumedAt)
+        .column(code_row::Column::FailedAttempts)
         .filter(code_row::Column::PersonId.eq(person_id))
         .filter(code_row::Column::Purpose.eq(purpose))
         .filter(code_row::Column::CreatedAt.gt(now - HOUR_MS))
@@ -123,13 +125,14 @@ pub async fn person_wait<C: ConnectionTrait>(conn: &C, person_id: i32, purpose: 
         .into_tuple()
         .all(conn)
         .await?;
-    // The 30-second pause protects a code still on its way; once the last
-    // code was used, a new sign-in gets a new code at once.
+    // The 30-second pause protects a code still on its way. Once the last
+    // code was used, or typed wrong until it died, it has arrived: a new
+    // one may go at once (the hourly limit still counts it).
     let pause = recent
         .last()
-        .filter(|(_, consumed)| consumed.is_none())
-        .map(|(created, _)| Wait { ms: created + RESEND_AFTER_MS - now, limit: SendLimit::Pause });
-    let times: Vec<i64> = recent.iter().map(|(created, _)| *created).collect();
+        .filter(|(_, consumed, failed)| consumed.is_none() && *failed < MAX_WRONG_TRIES)
+        .map(|(created, _, _)| Wait { ms: created + RESEND_AFTER_MS - now, limit: SendLimit::Pause });
+    let times: Vec<i64> = recent.iter().map(|(created, _, _)| *created).collect();
     let hourly = Wait { ms: window_wait(&times, MAX_CODES_PER_HOUR, HOUR_MS, now), limit: SendLimit::Hourly };
     Ok(Wait::longest(pause, Some(hourly)).filter(|w| w.ms > 0))
 }

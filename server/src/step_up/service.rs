@@ -122,10 +122,14 @@ impl StepUpPort for StepUpService {
         }
     }
 
-    async fn resend_code(&self, request: &Parts) -> Result<(), CodeRefusal> {
+    async fn resend_code(&self, request: &Parts) -> Result<u64, CodeRefusal> {
         let person = self.gate.at(request, Stage::CodeRequired).await.map_err(CodeRefusal::Session)?.person;
         match self.codes.issue(&person, CodePurpose::SignIn).await {
-            Ok(IssueOutcome::Sent) => Ok(()),
+            Ok(IssueOutcome::Sent) => {
+                let (channel, recipient) = codes::recipient_of(&person);
+                let wait = self.codes.resend_wait(person.id, CodePurpose::SignIn, channel, &recipient).await;
+                Ok(wait.map_err(|e| CodeRefusal::Session(unavailable("reading codes", e)))?.map_or(0, Wait::secs))
+            }
             Ok(IssueOutcome::TooSoon { retry_after_secs, .. }) => {
                 Err(CodeRefusal::Problem(CodeProblem::ResendTooSoon { retry_after_secs }))
             }

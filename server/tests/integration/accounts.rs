@@ -42,6 +42,7 @@ async fn annas_payer_and_proxy(app: &TestApp) -> (i32, i32) {
         payer_id: Set(transport.id),
         proxy_person_id: Set(anna.id),
         grantor_name: Set("Zbigniew Zieliński, wspólnik".into()),
+        grantor_pesel: Set(None),
         scope: Set("pelny".into()),
         valid_from: Set(now - 3_600_000),
         valid_to: Set(None),
@@ -59,7 +60,7 @@ async fn anna_signed_in(app: &TestApp) -> String {
     let token = app.signed_in("anowak", ANNA.password, "/zmiana-hasla").await;
     let good = "rower deszcz latarnia 7";
     let response = app.post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token)).await;
-    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto"));
+    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto?haslo=zmienione"));
     session_cookie(&response, app.cookie_name).unwrap()
 }
 
@@ -132,6 +133,10 @@ on_both_databases! {
         assert_eq!(location(&response).as_deref(), Some("/portal"));
         let html = portal_html(&app, &token).await;
         assert!(html.contains("Działasz jako pełnomocnik") && html.contains("Maria Wiśniewska") && html.contains("951-234-56-75"));
+        // The verb agrees with the grantor (her PESEL says she is a woman);
+        // the date is written for people and for machines.
+        assert!(html.contains("<dt>Pełnomocnictwa udzieliła</dt>"), "{html}");
+        assert!(has_date_in_words(&html), "a <time datetime> with the month in words: {html}");
     }
 
     accounts_not_on_offer_cannot_be_chosen(app) {
@@ -224,11 +229,26 @@ on_both_databases! {
         let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
         let good = "rower deszcz latarnia 7";
         let response = app.post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token)).await;
-        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"));
         let token = session_cookie(&response, app.cookie_name).unwrap();
         let html = portal_html(&app, &token).await;
         assert!(html.contains("Konto indywidualne – Anna Nowak") && html.contains("Ogólna"));
         assert!(html.contains("anna.nowak@example.pl") && html.contains("SMS"));
         assert!(!html.contains("Zmień konto") && !html.contains("Zmień rolę"));
     }
+}
+
+/// `<time datetime="2028-11-24">24 listopada 2028</time>` somewhere in the page.
+fn has_date_in_words(html: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
+    ];
+    html.split(r#"<time datetime=""#).skip(1).any(|rest| {
+        let Some((iso, after)) = rest.split_once(r#"">"#) else { return false };
+        let Some((words, _)) = after.split_once("</time>") else { return false };
+        let parts: Vec<&str> = iso.split('-').collect();
+        let [y, m, d] = parts.as_slice() else { return false };
+        let month = m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+        month.is_some_and(|month| words == format!("{} {month} {y}", d.trim_start_matches('0')))
+    })
 }

@@ -36,6 +36,7 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/potwierdz-kod", "/kod-weryfikacyjny", &[], &["code"]),
     endpoint("/api/wyslij-kod", "/kod-weryfikacyjny", &[], &[]),
     endpoint("/api/ocen-haslo", "/zmiana-hasla", &["new_password"], &[]),
+    endpoint("/api/zmiana-hasla", "/zmiana-hasla", &[], &[]),
     endpoint("/api/zmien-haslo", "/zmiana-hasla", &["new_password", "repeated"], &[]),
     endpoint("/api/konta", "/wybierz-konto", &[], &[]),
     endpoint("/api/wybierz-konto", "/wybierz-konto", &[], &["account"]),
@@ -46,6 +47,7 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/zmien-kontakt", "/profil", &["email", "phone", "current_password"], &["channel"]),
     endpoint("/api/kod-kontakt", "/profil/potwierdz", &[], &[]),
     endpoint("/api/potwierdz-kontakt", "/profil/potwierdz", &[], &["code", "current_code"]),
+    endpoint("/api/wyslij-kody-kontakt", "/profil/potwierdz", &[], &[]),
     endpoint("/api/dev-skrzynka", "/dev/skrzynka", &[], &[]),
 ];
 

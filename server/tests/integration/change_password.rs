@@ -52,7 +52,7 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::FOUND);
         // The code came before the change; the change is a step up (new
         // token) straight on to her only account and role.
-        assert_eq!(location(&response).as_deref(), Some("/portal"));
+        assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"));
         let new_token = session_cookie(&response, app.cookie_name).expect("a new session token");
         assert_ne!(new_token, token);
 
@@ -88,7 +88,7 @@ on_both_databases! {
         // With the code typed, the change is open.
         let (token, at) = app.confirm_code("anowak", &waiting).await;
         assert_eq!(at.as_deref(), Some("/zmiana-hasla"));
-        assert_eq!(location(&change(&app, &token, GOOD, GOOD).await).as_deref(), Some("/portal"));
+        assert_eq!(location(&change(&app, &token, GOOD, GOOD).await).as_deref(), Some("/portal?haslo=zmienione"));
     }
 
     the_new_password_and_the_end_of_other_sessions_commit_together(app) {

@@ -17,6 +17,7 @@ mod notifications;
 mod passwords;
 mod profile;
 mod profile_second_code;
+mod profile_resend;
 mod retention;
 mod send_limits;
 mod sessions;

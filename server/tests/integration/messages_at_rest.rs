@@ -29,7 +29,7 @@ fn code_sms(code: &str) -> OutgoingMessage {
         channel: Channel::Sms,
         recipient: "+48600100200".into(),
         subject: None,
-        body: format!("eZUS: kod do LOGOWANIA: {code}."),
+        body: format!("eZUS: kod do logowania: {code}."),
         purpose: "sign_in_code",
     }
 }

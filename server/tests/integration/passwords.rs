@@ -69,7 +69,7 @@ on_both_databases! {
         let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
         // The repeat typed decomposed is the same password.
         let response = change(&app, &token, NFC, &nfd(NFC)).await;
-        assert_eq!(location(&response).as_deref(), Some("/portal"), "{:?}", redirected_error(&response));
+        assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"), "{:?}", redirected_error(&response));
         assert_ne!(nfd(NFC), NFC);
         app.signed_in("anowak", &nfd(NFC), "/portal").await;
         app.signed_in("anowak", NFC, "/portal").await;
@@ -164,7 +164,7 @@ async fn the_range_api_refuses_what_it_knows_and_only_a_hash_prefix_leaves() {
     assert_eq!(requests[0].add_padding.as_deref(), Some("true"));
 
     let response = change(&app, &token, GOOD, GOOD).await;
-    assert_eq!(location(&response).as_deref(), Some("/portal"), "{:?}", redirected_error(&response));
+    assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"), "{:?}", redirected_error(&response));
     assert_eq!(api.received().len(), 2);
 }
 
@@ -176,7 +176,7 @@ async fn an_unreachable_range_api_falls_back_to_the_local_list() {
     let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
     assert_eq!(rejected(&change(&app, &token, BREACHED_LOCALLY, BREACHED_LOCALLY).await), "Breached");
     let response = change(&app, &token, GOOD, GOOD).await;
-    assert_eq!(location(&response).as_deref(), Some("/portal"), "{:?}", redirected_error(&response));
+    assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"), "{:?}", redirected_error(&response));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,7 +187,7 @@ async fn a_slow_range_api_never_holds_up_a_password_change() {
     let token = app.signed_in("anowak", "Haslo123", "/zmiana-hasla").await;
     let started = Instant::now();
     let response = change(&app, &token, GOOD, GOOD).await;
-    assert_eq!(location(&response).as_deref(), Some("/portal"), "{:?}", redirected_error(&response));
+    assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"), "{:?}", redirected_error(&response));
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     assert_eq!(api.received().len(), 1, "it was asked");
 }

@@ -50,7 +50,7 @@ on_both_databases! {
         let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
         let html = app.get("/profil", Some(&token)).await.text().await.unwrap();
         assert!(html.contains("Dane kontaktowe i kanał odzyskiwania dostępu do Twojego profilu"), "{html}");
-        assert!(html.contains(JAN.email) && html.contains(JAN.phone));
+        assert!(html.contains(JAN.email) && html.contains("+48 600 100 200"), "the number as people write it");
         let cases = [
             ("jan@", "600 100 200", "email", JAN.password, "EmailInvalid"),
             (JAN.email, "600 100", "email", JAN.password, "PhoneInvalid"),
@@ -63,11 +63,32 @@ on_both_databases! {
         for (email, phone, channel, password, expected) in cases {
             let response = change(&app, &token, email, phone, channel, password).await;
             let error = redirected_error(&response).expect("an error");
-            assert_eq!(error["Problem"]["problem"], expected, "{error}");
+            assert_eq!(error["Problem"]["problems"], serde_json::json!([expected]), "{error}");
             assert_eq!(error["Problem"]["email"], email, "typed e-mail kept");
             assert_eq!(error["Problem"]["phone"], phone, "typed phone kept");
             assert!(!location(&response).unwrap().contains("Haslo"), "never the password");
         }
+    }
+
+    every_problem_of_the_form_is_reported_at_once(app) {
+        let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
+        let response = change(&app, &token, "jan@", "600 100", "", "").await;
+        let error = redirected_error(&response).expect("an error");
+        assert_eq!(
+            error["Problem"]["problems"],
+            serde_json::json!(["EmailInvalid", "PhoneInvalid", "ChannelMissing", "PasswordMissing"]),
+            "{error}"
+        );
+        assert_eq!(error["Problem"]["email"], "jan@", "typed e-mail kept");
+        assert_eq!(error["Problem"]["phone"], "600 100", "typed phone kept");
+        // Without JavaScript the page shows each at its field, and all in the summary.
+        let back = reqwest::Url::parse(&location(&response).unwrap()).unwrap();
+        let page = format!("{}?{}", back.path(), back.query().unwrap_or_default());
+        let html = app.get(&page, Some(&token)).await.text().await.unwrap();
+        for id in ["email-error", "phone-error", "channel-error", "current_password-error"] {
+            assert!(html.contains(&format!(r#"id="{id}""#)), "{id} shown: {html}");
+        }
+        assert!(html.contains("<title>Błąd: Dane profilu – eZUS</title>"), "{html}");
     }
 
     a_new_number_is_proven_by_a_code_sent_to_it_and_the_old_channel_is_told(app) {
@@ -76,7 +97,7 @@ on_both_databases! {
         assert_eq!(location(&response).as_deref(), Some("/profil/potwierdz"));
         let code_message = newest(&app, "contact_change_code").await;
         assert_eq!((code_message.channel.as_str(), code_message.recipient.as_str()), ("sms", "+48700800900"));
-        assert!(code_message.body.contains("ZMIANY DANYCH KONTAKTOWYCH"));
+        assert!(code_message.body.contains("zmiany danych kontaktowych"));
         let html = app.get("/profil/potwierdz", Some(&token)).await.text().await.unwrap();
         assert!(html.contains("••• ••• 900"), "{html}");
         // Signed in a moment ago: the code to the new number is all it takes.

@@ -14,7 +14,7 @@ const NEW_PHONE: &str = "+48700800900";
 const EXPIRED: &str = "/logowanie?sesja=wygasla";
 
 /// Moves every session's step up `minutes` into the past.
-async fn stepped_up_minutes_ago(app: &TestApp, minutes: i64) {
+pub(crate) async fn stepped_up_minutes_ago(app: &TestApp, minutes: i64) {
     let db = app.db().await;
     let sql = format!("UPDATE sessions SET stepped_up_at = stepped_up_at - {}", minutes * 60_000);
     assert!(db.execute_unprepared(&sql).await.unwrap().rows_affected() > 0);
@@ -24,7 +24,7 @@ async fn jans_phone(app: &TestApp) -> String {
     person::Entity::find().filter(person::Column::Login.eq("jkowalski")).one(&app.db().await).await.unwrap().unwrap().phone
 }
 
-async fn confirm(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn confirm(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     app.post_form("/api/potwierdz-kontakt", "/profil/potwierdz", fields, Some(token)).await
 }
 
@@ -62,7 +62,7 @@ on_both_databases! {
         // A second code, to Jan's current channel (e-mail), saying what it is for.
         let to_current = newest(&app, "contact_change_current_code").await;
         assert_eq!((to_current.channel.as_str(), to_current.recipient.as_str()), ("email", JAN.email));
-        assert!(to_current.body.contains("ZMIANĘ DANYCH KONTAKTOWYCH"), "{}", to_current.body);
+        assert!(to_current.body.contains("zmianę danych kontaktowych"), "{}", to_current.body);
         assert!(to_current.body.contains("Jeśli to nie Ty, nie podawaj go nikomu i zadzwoń do"), "{}", to_current.body);
         assert!(to_current.body.contains("22 560 16 00"));
         let (new_code, current_code) = (code_in(&to_new), code_in(&to_current));
@@ -71,8 +71,10 @@ on_both_databases! {
         let html = app.get("/profil/potwierdz", Some(&token)).await.text().await.unwrap();
         assert_eq!(label_for(&html, "code").as_deref(), Some("Kod z nowego numeru"), "{html}");
         assert_eq!(label_for(&html, "current_code").as_deref(), Some("Kod z obecnego adresu e-mail"), "{html}");
-        assert!(html.contains("na nowy numer ••• ••• 900"), "{html}");
-        assert!(html.contains("na obecny adres j•••@example.pl"), "{html}");
+        assert!(html.contains("nowy numer •••\u{a0}•••\u{a0}900"), "shown, unbroken: {html}");
+        assert!(html.contains("nowy numer telefonu kończący się na 900"), "said: {html}");
+        assert!(html.contains("obecny adres j•••@example.pl"), "{html}");
+        assert!(html.contains("obecny adres e-mail zaczynający się na j, w domenie example.pl"), "{html}");
 
         // The new number's code alone is refused, at the missing field.
         let error = redirected_error(&confirm(&app, &token, &[("code", &new_code)]).await).unwrap();

@@ -30,7 +30,7 @@ const MARIA: &DemoPerson = &DemoPerson {
 /// A number that messages were already sent to, by other people.
 const BUSY_NUMBER: &str = "+48700800900";
 
-async fn sql(app: &TestApp, statement: &str) {
+pub(crate) async fn sql(app: &TestApp, statement: &str) {
     let db = app.db().await;
     let statement = statement.replace("{now}", &now_millis().to_string());
     db.execute_raw(Statement::from_string(db.get_database_backend(), statement)).await.unwrap();
@@ -51,7 +51,7 @@ async fn messages_to(app: &TestApp, recipient: &str) -> i64 {
 }
 
 /// What "30 seconds later" does to the person's codes.
-async fn age_codes(app: &TestApp) {
+pub(crate) async fn age_codes(app: &TestApp) {
     sql(app, "UPDATE verification_codes SET created_at = created_at - 31000").await;
 }
 
@@ -141,7 +141,7 @@ on_both_databases! {
         assert!(html.contains("tylko na polskie numery (+48)"), "the hint says it: {html}");
         let response = change_phone(&app, &token, JAN.email, "+49 151 23456789", JAN.password).await;
         let error = redirected_error(&response).expect("an error");
-        assert_eq!(error["Problem"]["problem"], serde_json::json!({"PhoneCountry": {"allowed": ["+48"]}}), "{error}");
+        assert_eq!(error["Problem"]["problems"][0], serde_json::json!({"PhoneCountry": {"allowed": ["+48"]}}), "{error}");
         assert_eq!(error["Problem"]["phone"], "+49 151 23456789", "typed number kept");
         let page = app.get(&back_to(&response), Some(&token)).await.text().await.unwrap();
         assert!(page.contains("Numer telefonu musi być polskim numerem komórkowym (+48)."), "{page}");
@@ -183,7 +183,7 @@ on_both_databases! {
         let token = app.signed_in("jkowalski", JAN.password, "/portal").await;
         let response = change_phone(&app, &token, JAN.email, BUSY_NUMBER, JAN.password).await;
         let error = redirected_error(&response).expect("an error");
-        let wait = error["Problem"]["problem"]["NumberCapped"]["retry_after_secs"].as_u64().expect("NumberCapped");
+        let wait = error["Problem"]["problems"][0]["NumberCapped"]["retry_after_secs"].as_u64().expect("NumberCapped");
         // The oldest of the 20 (2 h 19 min ago) leaves the day in about 21 h 41 min.
         assert!((21 * 3600..22 * 3600).contains(&wait), "{error}");
         let page = app.get(&back_to(&response), Some(&token)).await.text().await.unwrap();
@@ -205,5 +205,5 @@ async fn the_allowed_countries_come_from_the_configuration() {
     assert_eq!(messages_to(&app, "+4915123456789").await, 1);
     let response = change_phone(&app, &token, JAN.email, "+420 601 123 456", JAN.password).await;
     let error = redirected_error(&response).expect("an error");
-    assert_eq!(error["Problem"]["problem"], serde_json::json!({"PhoneCountry": {"allowed": ["+48", "+49"]}}));
+    assert_eq!(error["Problem"]["problems"][0], serde_json::json!({"PhoneCountry": {"allowed": ["+48", "+49"]}}));
 }

@@ -174,7 +174,7 @@ async fn two_instances_sharing_postgresql_continue_each_others_sessions() {
     let response = a
         .post_form("/api/zmien-haslo", "/zmiana-hasla", &[("new_password", good), ("repeated", good)], Some(&token))
         .await;
-    assert_eq!(location(&response).as_deref(), Some("/portal"));
+    assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"));
     let token = session_cookie(&response, a.cookie_name).unwrap();
     let on_b = b.get("/portal", Some(&token)).await;
     assert!(portal_open(&on_b), "{} {:?} {}", on_b.status(), location(&on_b), on_b.text().await.unwrap_or_default());

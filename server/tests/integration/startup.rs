@@ -90,7 +90,7 @@ async fn migrations_and_demo_data_are_idempotent() {
         demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
         demo_data::load_accounts(&db).await.unwrap();
         use ezus_server::db::entities::{payer, person, proxy_grant};
-        assert_eq!(person::Entity::find().count(&db).await.unwrap(), 3);
+        assert_eq!(person::Entity::find().count(&db).await.unwrap(), demo_data::DEMO_PEOPLE.len() as u64);
         assert_eq!(payer::Entity::find().count(&db).await.unwrap(), 3);
         assert_eq!(proxy_grant::Entity::find().count(&db).await.unwrap(), 2);
     }

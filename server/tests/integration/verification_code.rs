@@ -103,7 +103,7 @@ on_both_databases! {
         assert!(to_jan.subject.as_deref().unwrap().contains("logowania"));
         let to_anna = codes.iter().find(|m| m.recipient == ANNA.phone).expect("an SMS to Anna");
         assert_eq!(to_anna.channel, "sms");
-        assert!(to_anna.body.contains("LOGOWANIA") && to_anna.body.contains("Nie podawaj go nikomu"));
+        assert!(to_anna.body.contains("kod do logowania") && to_anna.body.contains("Nie podawaj go nikomu"));
         // Only a salted hash of the code is stored.
         let code = app.last_code("jkowalski").await;
         let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT code_hash, salt FROM verification_codes")).await.unwrap();
@@ -121,11 +121,24 @@ on_both_databases! {
             let response = app.submit_code(wrong, &token).await;
             assert_eq!(problem(&response), serde_json::json!({"Wrong": {"tries_left": left}}));
         }
-        assert_eq!(problem(&app.submit_code(wrong, &token).await), serde_json::json!("Exhausted"));
+        let fifth = app.submit_code(wrong, &token).await;
+        assert_eq!(problem(&fifth), serde_json::json!("Exhausted"));
         // Now even the right code is refused: a new one is needed.
         assert_eq!(problem(&app.submit_code(&code, &token).await), serde_json::json!("Exhausted"));
         assert_eq!(problem(&app.submit_code("12a456", &token).await), serde_json::json!("Malformed"));
         assert_eq!(problem(&app.submit_code("", &token).await), serde_json::json!("Missing"));
+
+        // Without JavaScript the page offers "Wyślij nowy kod" instead of the code field.
+        let back = reqwest::Url::parse(&location(&fifth).unwrap()).unwrap();
+        let html = app.get(&format!("{}?{}", back.path(), back.query().unwrap()), Some(&token)).await.text().await.unwrap();
+        assert!(html.contains("Wyślij nowy kod"), "{html}");
+        assert!(!html.contains(r#"id="code""#), "no field for the dead code: {html}");
+        assert!(html.contains("<title>Błąd: Wpisz kod weryfikacyjny – eZUS</title>"), "{html}");
+
+        // The dead code has arrived: no 30-second pause before a new one.
+        let response = resend(&app, &token).await;
+        assert_eq!(location(&response).as_deref(), Some("/kod-weryfikacyjny?wyslano=1"));
+        assert_eq!(sign_in_codes_sent_to(&app, JAN.email).await, 2, "a second code went out");
     }
 
     resending_waits_30_seconds_replaces_the_old_code_and_stops_at_5_an_hour(app) {

@@ -11,6 +11,8 @@ pub struct Model {
     pub proxy_person_id: i32,
     /// Who signed the authorisation for the payer.
     pub grantor_name: String,
+    /// The grantor's PESEL, where known (grants stored before it was kept have none).
+    pub grantor_pesel: Option<String>,
     /// `pelny` (everything) or `dokumenty` (documents and correspondence only).
     pub scope: String,
     pub valid_from: i64,
