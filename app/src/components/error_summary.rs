@@ -19,47 +19,60 @@ impl FieldError {
     }
 }
 
-/// The list of problems at the top of a form (the GOV.UK pattern).
+/// The list of problems at the top of a form (the GOV.UK pattern); shown
+/// while `errors` is not empty.
 ///
 /// Announced as an alert and focused: by `autofocus` when the page arrives
-/// from the server (no JavaScript), by script when it appears after a
-/// submission in the browser. While it shows, the page's title starts with
-/// "Błąd: " (what a screen reader says first on arrival, and what the tab
-/// and the history show).
+/// from the server (no JavaScript), by script after each refused submission
+/// in the browser. While it shows, the page's title starts with "Błąd: "
+/// (what a screen reader says first on arrival, and what the tab and the
+/// history show).
+///
+/// Mounted once per form: the title's "Błąd: " comes and goes only as the
+/// summary appears and disappears (a `<Title>` rebuilt in place would leave
+/// its formatter behind).
 #[component]
-pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
+pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
+    let shown = Memo::new(move |_| errors.with(|e| !e.is_empty()));
+    // Each refused submission (a new set of errors, even the same again) takes the focus.
     Effect::new(move |_| {
+        errors.track();
         if let Some(el) = node.get() {
             let _ = el.focus();
         }
     });
     view! {
-        <ErrorTitle/>
-        <div
-            class="error-summary"
-            role="alert"
-            tabindex="-1"
-            autofocus
-            node_ref=node
-            aria-labelledby="error-summary-title"
-        >
-            <h2 class="error-summary__title" id="error-summary-title">
-                "Wystąpił problem"
-            </h2>
-            <ul class="error-summary__list">
-                {errors
-                    .into_iter()
-                    .map(|e| match e.field_id {
-                        Some(id) => view! {
-                            <li><a href=format!("#{id}") rel="external" on:click=move |ev| focus_field(id, ev)>{e.message}</a></li>
-                        }
-                        .into_any(),
-                        None => view! { <li>{e.message}</li> }.into_any(),
-                    })
-                    .collect_view()}
-            </ul>
-        </div>
+        <Show when=move || shown.get()>
+            <ErrorTitle/>
+            <div
+                class="error-summary"
+                role="alert"
+                tabindex="-1"
+                autofocus
+                node_ref=node
+                aria-labelledby="error-summary-title"
+            >
+                <h2 class="error-summary__title" id="error-summary-title">
+                    "Wystąpił problem"
+                </h2>
+                <ul class="error-summary__list">
+                    {move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .map(|e| match e.field_id {
+                                Some(id) => view! {
+                                    <li><a href=format!("#{id}") rel="external" on:click=move |ev| focus_field(id, ev)>{e.message}</a></li>
+                                }
+                                .into_any(),
+                                None => view! { <li>{e.message}</li> }.into_any(),
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
     }
 }
 

@@ -244,15 +244,13 @@ fn ChangePasswordForm(prompt: PasswordChangePrompt) -> impl IntoView {
             })
         })
     };
-    let summary = move || {
-        error.get().map(|e| {
-            let item = match e {
-                ChangePasswordError::Rejected(p) => FieldError::at(p.field(), p.message()),
-                ChangePasswordError::App(app) => FieldError::general(app.message()),
-            };
-            view! { <ErrorSummary errors=vec![item]/> }
+    let summary = Signal::derive(move || {
+        error.get().map(|e| match e {
+            ChangePasswordError::Rejected(p) => vec![FieldError::at(p.field(), p.message())],
+            ChangePasswordError::App(app) => vec![FieldError::general(app.message())],
         })
-    };
+        .unwrap_or_default()
+    });
 
     view! {
         <div class="page page--narrow">
@@ -260,7 +258,7 @@ fn ChangePasswordForm(prompt: PasswordChangePrompt) -> impl IntoView {
             <p>
                 "Twoje hasło ma mniej niż 12 znaków. Od teraz hasło do eZUS musi być dłuższe, bo krótkie hasła łatwo odgadnąć. Zanim przejdziesz dalej, ustaw nowe hasło. Dotychczasowe hasło przestanie działać."
             </p>
-            {summary}
+            <ErrorSummary errors=summary/>
             {move || cleared.get().and_then(Cleared::note).map(|note| view! { <p class="hint" id="cleared-note">{note}</p> })}
             <div class="hint" id="password-rules">
                 <p>"Nowe hasło:"</p>

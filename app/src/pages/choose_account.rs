@@ -176,7 +176,7 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PasswordChangedNotice/>
-            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary("account-0", MISSING)]/> })}
+            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary("account-0", MISSING)]).unwrap_or_default())/>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <RadioChoices
                     name="account"

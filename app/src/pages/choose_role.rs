@@ -115,7 +115,7 @@ fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PasswordChangedNotice/>
-            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary(first_id, MISSING)]/> })}
+            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary(first_id, MISSING)]).unwrap_or_default())/>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <RadioChoices
                     name="role"

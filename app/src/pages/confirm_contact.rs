@@ -280,6 +280,12 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
     let error = Signal::derive(move || {
         action.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
     });
+    // A new code makes the old one's problem history.
+    Effect::new(move |_| {
+        if matches!(resend.value().get(), Some(Ok(_))) {
+            action.clear();
+        }
+    });
     let sent_again = move || {
         matches!(resend.value().get(), Some(Ok(_)))
             || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
@@ -301,12 +307,9 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
         None => vec![(new_field, "Kod weryfikacyjny", None)],
     };
     let ids = [new_field, fields.last().map_or(new_field, |f| f.0)];
-    let summary = move || {
-        error.get().map(|e| {
-            let errors = if two { e.summary(ids) } else { vec![FieldError::at("code", one_code_message(&e))] };
-            view! { <ErrorSummary errors/> }
-        })
-    };
+    let summary = Signal::derive(move || {
+        error.get().map(|e| if two { e.summary(ids) } else { vec![FieldError::at("code", one_code_message(&e))] }).unwrap_or_default()
+    });
     let inputs = fields
         .into_iter()
         .map(|(field, label, hint)| {
@@ -338,7 +341,7 @@ fn ConfirmForm(prompt: ContactCodePrompt) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PageHeading>"Potwierdź nowe dane kontaktowe"</PageHeading>
-            {summary}
+            <ErrorSummary errors=summary/>
             {move || sent_again().then(|| view! {
                 <div class="notice" role="status">
                     <p>{if two { "Wysłaliśmy nowe kody. Poprzednie są już nieważne." } else { "Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny." }}</p>

@@ -230,15 +230,11 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
             _ => stored_channel == value,
         }
     };
-    let summary = move || {
-        error.get().map(|e| {
-            let errors = match &e {
-                ContactError::Problem { problems, .. } => problems.iter().map(|p| FieldError::at(p.field(), p.message())).collect(),
-                ContactError::App(app) => vec![FieldError::general(app.message())],
-            };
-            view! { <ErrorSummary errors/> }
-        })
-    };
+    let summary = Signal::derive(move || match error.get() {
+        Some(ContactError::Problem { problems, .. }) => problems.iter().map(|p| FieldError::at(p.field(), p.message())).collect(),
+        Some(ContactError::App(app)) => vec![FieldError::general(app.message())],
+        None => Vec::new(),
+    });
     let field_error = move |field: &'static str, id: &'static str| {
         move || message_at(field).get().map(|m| view! {
             <p class="field__error" id=id><span class="visually-hidden">"Błąd: "</span>{m}</p>
@@ -256,7 +252,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PageHeading>"Dane profilu"</PageHeading>
-            {summary}
+            <ErrorSummary errors=summary/>
             {move || (error.get().is_none() && query.read().get(CHANGED).is_some()).then(|| view! {
                 <div class="notice" role="status"><p>"Zapisaliśmy nowe dane kontaktowe. Na poprzedni adres lub numer wysłaliśmy powiadomienie o zmianie."</p></div>
             })}

@@ -197,7 +197,7 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Zaloguj się"/>
         <div class="page page--narrow">
             <PageHeading>"Zaloguj się do eZUS"</PageHeading>
-            {move || error.get().map(|e| view! { <ErrorSummary errors=e.summary()/> })}
+            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| e.summary()).unwrap_or_default())/>
             {move || session_ended().then(|| view! {
                 <div class="notice" role="status">
                     <p>"Twoja sesja wygasła albo została zakończona, dlatego wylogowaliśmy Cię. Zaloguj się ponownie."</p>

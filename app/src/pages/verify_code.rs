@@ -197,6 +197,12 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
         Some(CodeError::Problem(p)) if p.at_field() => Some(p.message()),
         _ => None,
     });
+    // A new code makes the old one's problem history.
+    Effect::new(move |_| {
+        if matches!(resend.value().get(), Some(Ok(_))) {
+            submit.clear();
+        }
+    });
     let sent_again = move || {
         matches!(resend.value().get(), Some(Ok(_)))
             || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
@@ -230,7 +236,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
-            {move || error.get().map(|e| view! { <ErrorSummary errors=vec![e.summary()]/> })}
+            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary()]).unwrap_or_default())/>
             {move || sent_again().then(|| view! {
                 <div class="notice" role="status">
                     <p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p>
