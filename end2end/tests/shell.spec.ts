@@ -37,6 +37,12 @@ test('the footer link leads to the accessibility statement', async ({ page }) =>
   await expect(page).toHaveURL(/\/deklaracja-dostepnosci$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deklaracja dostępności eZUS');
   await expect(page).toHaveTitle('Deklaracja dostępności – eZUS');
+  // The statutory template: the compliance status with what is not yet
+  // accessible, and a named person to contact.
+  await expect(page.locator('#compliance')).toContainText('Ta strona internetowa jest częściowo zgodna');
+  await expect(page.getByRole('heading', { level: 3, name: 'Treści niedostępne' })).toBeVisible();
+  await expect(page.locator('#contact')).toContainText('Katarzyna Lewandowska, koordynatorka do spraw dostępności');
+  await expect(page.locator('#contact').getByRole('link', { name: 'dostepnosc@zus.pl' })).toHaveAttribute('href', 'mailto:dostepnosc@zus.pl');
 });
 
 test('the title follows the page when moving between pages', async ({ page }) => {

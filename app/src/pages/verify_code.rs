@@ -253,7 +253,7 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
                 let text = if prompt.number_capped {
                     format!("Na ten numer telefonu wysłaliśmy już zbyt wiele wiadomości – to limit, który chroni przed nadużyciami. Nowy kod będzie można wysłać za {when}.")
                 } else {
-                    format!("Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twoje konto. Nowy kod będzie można wysłać za {when}.")
+                    format!("Wysłaliśmy już 5 kodów w ciągu godziny – to limit, który chroni Twój profil. Nowy kod będzie można wysłać za {when}.")
                 };
                 view! {
                     <ErrorTitle/>

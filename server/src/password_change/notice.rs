@@ -15,7 +15,7 @@ pub fn password_changed_notice(person: &person::Model) -> OutgoingMessage {
             channel: Channel::Sms,
             recipient: person.phone.clone(),
             subject: None,
-            body: "eZUS: hasło do Twojego konta zostało zmienione. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00.".into(),
+            body: "eZUS: hasło do Twojego profilu zostało zmienione. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00.".into(),
             purpose: "password_changed",
         },
         Channel::Email => OutgoingMessage {
@@ -23,7 +23,7 @@ pub fn password_changed_notice(person: &person::Model) -> OutgoingMessage {
             recipient: person.email.clone(),
             subject: Some("Hasło do eZUS zostało zmienione".into()),
             body: "Dzień dobry,\n\n\
-                   hasło do Twojego konta w eZUS zostało właśnie zmienione.\n\n\
+                   hasło do Twojego profilu w eZUS zostało właśnie zmienione.\n\n\
                    Jeśli to Ty, nic nie musisz robić. Jeśli to nie Ty, natychmiast skontaktuj się z \
                    Centrum Obsługi Telefonicznej ZUS: 22 560 16 00.\n\n\
                    Zakład Ubezpieczeń Społecznych"

@@ -35,7 +35,7 @@ impl CodePurpose {
             (CodePurpose::SignIn, Channel::Sms) => (
                 None,
                 format!(
-                    "eZUS: kod do logowania na Twoje konto: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
+                    "eZUS: Twój kod do logowania: {code}. Ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi."
                 ),
                 "sign_in_code",
             ),
@@ -43,7 +43,7 @@ impl CodePurpose {
                 Some("Kod do logowania w eZUS"),
                 format!(
                     "Dzień dobry,\n\n\
-                     ktoś – zapewne Ty – podał prawidłowy login i hasło do Twojego konta w eZUS.\n\
+                     ktoś – zapewne Ty – podał prawidłowy login i hasło do Twojego profilu w eZUS.\n\
                      Aby dokończyć logowanie, wpisz ten kod weryfikacyjny:\n\n    {code}\n\n\
                      Kod jest ważny 10 minut i służy wyłącznie do logowania. Nie podawaj go nikomu – \
                      pracownik ZUS nigdy o niego nie prosi.\n\n\

@@ -71,7 +71,7 @@ on_both_databases! {
                 .unwrap();
             assert_eq!(notices.len(), 1);
             assert_eq!(notices[0].recipient, ANNA.phone);
-            assert!(notices[0].body.contains("hasło do Twojego konta zostało zmienione"));
+            assert!(notices[0].body.contains("hasło do Twojego profilu zostało zmienione"));
         }
         // The old password no longer works; the new one works.
         assert!(redirected_error(&app.sign_in("anowak", "Haslo123").await).unwrap().get("InvalidCredentials").is_some());
