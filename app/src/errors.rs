@@ -136,6 +136,14 @@ pub fn wait_in_words(secs: u64) -> String {
     }
 }
 
+/// A recovery form asked too often: when it may be used again.
+pub fn too_many_requests(retry_after_secs: u64) -> String {
+    format!(
+        "Zbyt wiele prób w krótkim czasie. Ze względów bezpieczeństwa kolejną możesz podjąć za {}.",
+        wait_in_words(retry_after_secs)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::{polish_plural, wait_in_words};

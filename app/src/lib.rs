@@ -30,7 +30,9 @@ use pages::{
     choose_role::ChooseRolePage,
     confirm_contact::ConfirmContactPage,
     not_found::NotFoundPage,
-    planned::{ForgotLoginPage, ForgotPasswordPage, LoginGovPlPage, RegisterPage},
+    forgot_login::ForgotLoginPage,
+    forgot_password::{ForgotPasswordPage, ResetCodePage, ResetDonePage, ResetNewPasswordPage},
+    planned::{LoginGovPlPage, RegisterPage},
     portal::PortalPage,
     profile::ProfilePage,
     sign_in::SignInPage,
@@ -103,6 +105,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rejestracja") view=RegisterPage/>
                     <Route path=path!("/login-gov-pl") view=LoginGovPlPage/>
                     <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
+                    <Route path=path!("/nie-pamietam-hasla/kod") view=ResetCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/nie-pamietam-hasla/nowe-haslo") view=ResetNewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nie-pamietam-hasla/gotowe") view=ResetDonePage/>
                     <Route path=path!("/nie-pamietam-loginu") view=ForgotLoginPage/>
                     <Route path=path!("/deklaracja-dostepnosci") view=AccessibilityPage/>
                 </Routes>

@@ -17,6 +17,9 @@ pub const CONFIRM_CONTACT: &str = "/profil/potwierdz";
 pub const REGISTER: &str = "/rejestracja";
 pub const LOGIN_GOV_PL: &str = "/login-gov-pl";
 pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
+pub const RESET_CODE: &str = "/nie-pamietam-hasla/kod";
+pub const RESET_NEW_PASSWORD: &str = "/nie-pamietam-hasla/nowe-haslo";
+pub const RESET_DONE: &str = "/nie-pamietam-hasla/gotowe";
 pub const FORGOT_LOGIN: &str = "/nie-pamietam-loginu";
 pub const ACCESSIBILITY: &str = "/deklaracja-dostepnosci";
 pub const DEV_INBOX: &str = "/dev/skrzynka";
@@ -29,5 +32,8 @@ pub fn path_of(step: crate::ports::NextStep) -> &'static str {
         crate::ports::NextStep::EnterCode => VERIFY_CODE,
         crate::ports::NextStep::ChooseAccount => CHOOSE_ACCOUNT,
         crate::ports::NextStep::ChooseRole => CHOOSE_ROLE,
+        crate::ports::NextStep::ForgotPassword => FORGOT_PASSWORD,
+        crate::ports::NextStep::ResetCode => RESET_CODE,
+        crate::ports::NextStep::ResetNewPassword => RESET_NEW_PASSWORD,
     }
 }

@@ -14,6 +14,7 @@ import { test as base, expect, test, type Browser, type Page, type TestInfo } fr
  */
 export const JAN = {
   login: 'jkowalski',
+  pesel: '75031412355',
   password: 'Kowalski-Haslo-2024',
   name: 'Jan Kowalski',
   codeTo: 'jan.kowalski@example.pl',
@@ -85,17 +86,22 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
 }
 
-/**
- * The verification code most recently "sent", read from the dev inbox
- * (dev mode only; the newest message comes first).
- */
-export async function latestCode(page: Page, recipient?: string): Promise<string> {
+/** Every message in the dev inbox (dev mode only), newest first. */
+export async function inbox(page: Page): Promise<Array<{ body: string; recipient: string }>> {
   const response = await page.request.post('/api/dev-skrzynka', {
     headers: { Accept: 'application/json', Origin: siteOrigin(page) },
     form: {},
   });
   expect(response.status(), 'the dev inbox answers').toBe(200);
-  const messages = (await response.json()) as Array<{ body: string; recipient: string }>;
+  return (await response.json()) as Array<{ body: string; recipient: string }>;
+}
+
+/**
+ * The verification code most recently "sent", read from the dev inbox
+ * (dev mode only; the newest message comes first).
+ */
+export async function latestCode(page: Page, recipient?: string): Promise<string> {
+  const messages = await inbox(page);
   const code = messages
     .filter((m) => recipient === undefined || m.recipient === recipient)
     .map((m) => m.body.match(/\b(\d{6})\b/)?.[1])

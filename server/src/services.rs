@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use app::ports::{
-    AccountsPort, DevInboxPort, PasswordChangePort, ProfilePort, SignInPort, StepUpPort, provide_port,
+    AccountsPort, DevInboxPort, LoginReminderPort, PasswordChangePort, PasswordResetPort, ProfilePort, SignInPort, StepUpPort, provide_port,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::{
     accounts::AccountsService,
     http::client_ip::ClientIp,
+    login_reminder::LoginReminderService,
     notifications::DevInboxService,
     passwords::{check::NewPasswordCheck, hasher::PasswordHasher},
     password_change::PasswordChangeService,
+    password_reset::PasswordResetService,
     profile::ProfileService,
     session::SessionGate,
     sign_in::SignInService,
@@ -29,6 +31,8 @@ pub struct Services {
     accounts: Arc<AccountsService>,
     profile: Arc<ProfileService>,
     dev_inbox: Arc<DevInboxService>,
+    login_reminder: Arc<LoginReminderService>,
+    password_reset: Arc<PasswordResetService>,
 }
 
 impl Services {
@@ -54,6 +58,15 @@ impl Services {
             accounts: Arc::new(AccountsService::new(db.clone(), gate.clone())),
             profile: Arc::new(ProfileService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone(), codes.clone())),
             dev_inbox: Arc::new(DevInboxService::new(db.clone(), dev_mode)),
+            login_reminder: Arc::new(LoginReminderService::new(db.clone(), client_ip.clone(), codes.sms_policy().clone())),
+            password_reset: Arc::new(PasswordResetService::new(
+                db.clone(),
+                hasher.clone(),
+                new_passwords.clone(),
+                codes.clone(),
+                client_ip.clone(),
+                dev_mode,
+            )),
         }
     }
 
@@ -65,5 +78,7 @@ impl Services {
         provide_port::<dyn AccountsPort>(self.accounts.clone());
         provide_port::<dyn ProfilePort>(self.profile.clone());
         provide_port::<dyn DevInboxPort>(self.dev_inbox.clone());
+        provide_port::<dyn LoginReminderPort>(self.login_reminder.clone());
+        provide_port::<dyn PasswordResetPort>(self.password_reset.clone());
     }
 }

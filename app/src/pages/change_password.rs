@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, PageHeading, PasswordField, SessionPage, SignOutForm, use_enhanced},
+    components::{ErrorSummary, FieldError, NewPasswordFields, PageHeading, SessionPage, SignOutForm},
     errors::AppError,
 };
 
@@ -45,7 +45,7 @@ impl NewPasswordProblem {
     }
 
     /// The field the problem belongs to.
-    fn field(self) -> &'static str {
+    pub fn field(self) -> &'static str {
         match self {
             Self::RepeatMismatch | Self::RepeatMissing => "repeated",
             _ => "new_password",
@@ -94,6 +94,14 @@ pub enum ChangePasswordError {
 }
 
 impl ChangePasswordError {
+    /// The error summary's lines.
+    pub fn summary(&self) -> Vec<FieldError> {
+        match self {
+            ChangePasswordError::Rejected(p) => vec![FieldError::at(p.field(), p.message())],
+            ChangePasswordError::App(app) => vec![FieldError::general(app.message())],
+        }
+    }
+
     /// The HTTP status of a script call refused with this error.
     pub fn status(&self) -> http::StatusCode {
         match self {
@@ -161,159 +169,38 @@ pub fn ChangePasswordPage() -> impl IntoView {
     }
 }
 
-/// Which fields a refusal empties: the repeat of a rejected password is
-/// useless, so both go; a mismatch empties only the repeat; a missing
-/// repeat keeps the new password. Without JavaScript the page comes back
-/// from the server with both empty (a password is never sent back).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cleared {
-    Nothing,
-    Repeat,
-    Both,
-}
-
-impl Cleared {
-    fn after(problem: Option<NewPasswordProblem>, enhanced: bool) -> Cleared {
-        match problem {
-            _ if !enhanced => Cleared::Both,
-            Some(NewPasswordProblem::RepeatMissing) => Cleared::Nothing,
-            Some(NewPasswordProblem::RepeatMismatch) => Cleared::Repeat,
-            _ => Cleared::Both,
-        }
-    }
-
-    fn note(self) -> Option<&'static str> {
-        match self {
-            Cleared::Nothing => None,
-            Cleared::Repeat => Some("Pole „Powtórz nowe hasło” jest teraz puste – wpisz w nim nowe hasło jeszcze raz."),
-            Cleared::Both => Some("Ze względów bezpieczeństwa oba pola z hasłem są teraz puste – wpisz nowe hasło i powtórz je."),
-        }
-    }
-}
-
 #[component]
 fn ChangePasswordForm(prompt: PasswordChangePrompt) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let enhanced = use_enhanced();
-    // With JavaScript: the rules are checked as the person types, and the
-    // result is announced politely once typing pauses (not on every key).
     let assess = ServerAction::<AssessNewPassword>::new();
-    let pending_check = StoredValue::new(None::<TimeoutHandle>);
-    let cancel_check = move || {
-        if let Some(handle) = pending_check.get_value() {
-            handle.clear();
+    let check = Callback::new(move |typed: Option<String>| match typed {
+        Some(new_password) => {
+            assess.dispatch(AssessNewPassword { new_password });
         }
-    };
-    let on_new_password = Callback::new(move |typed: String| {
-        cancel_check();
-        let handle = set_timeout_with_handle(
-            move || {
-                if typed.is_empty() {
-                    assess.clear();
-                } else {
-                    assess.dispatch(AssessNewPassword { new_password: typed });
-                }
-            },
-            std::time::Duration::from_millis(800),
-        );
-        pending_check.set_value(handle.ok());
+        None => assess.clear(),
     });
-    let announcement = move || {
+    let announcement = Signal::derive(move || {
         assess.value().get().and_then(Result::ok).map(PasswordAssessment::announcement).unwrap_or_default()
-    };
+    });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problem = move || match error.get() {
-        Some(ChangePasswordError::Rejected(p)) => Some(p),
-        _ => None,
-    };
-    let cleared = Signal::derive(move || error.get().map(|_| Cleared::after(problem(), enhanced.get_untracked())));
-    // An emptied new password has no strength to speak of.
-    Effect::new(move |_| {
-        if cleared.get() == Some(Cleared::Both) {
-            cancel_check();
-            assess.clear();
-        }
-    });
-    let message_for = move |field: &'static str| {
-        Signal::derive(move || problem().filter(|p| p.field() == field).map(|p| p.message()))
-    };
-    let described_by_for = move |field: &'static str| {
-        Signal::derive(move || {
-            problem().filter(|p| p.field() == field).map(|_| {
-                if field == "repeated" { "repeated-error" } else { "new_password-error" }
-            })
-        })
-    };
-    let summary = Signal::derive(move || {
+    let refused = Signal::derive(move || {
         error.get().map(|e| match e {
-            ChangePasswordError::Rejected(p) => vec![FieldError::at(p.field(), p.message())],
-            ChangePasswordError::App(app) => vec![FieldError::general(app.message())],
+            ChangePasswordError::Rejected(p) => Some(p),
+            ChangePasswordError::App(_) => None,
         })
-        .unwrap_or_default()
     });
-
     view! {
         <div class="page page--narrow">
             <PageHeading>"Zmień hasło"</PageHeading>
             <p>
                 "Twoje hasło ma mniej niż 12 znaków. Od teraz hasło do eZUS musi być dłuższe, bo krótkie hasła łatwo odgadnąć. Zanim przejdziesz dalej, ustaw nowe hasło. Dotychczasowe hasło przestanie działać."
             </p>
-            <ErrorSummary errors=summary/>
-            {move || cleared.get().and_then(Cleared::note).map(|note| view! { <p class="hint" id="cleared-note">{note}</p> })}
-            <div class="hint" id="password-rules">
-                <p>"Nowe hasło:"</p>
-                <ul>
-                    <li>"ma od 12 do 128 znaków – mogą to być dowolne znaki, także spacje i polskie litery,"</li>
-                    <li>"nie może być popularnym hasłem ani zawierać Twojego loginu, numeru PESEL, imienia lub nazwiska,"</li>
-                    <li>"musi się różnić od obecnego."</li>
-                </ul>
-                <p>"Łatwo zapamiętasz hasło złożone z kilku niepowiązanych słów."</p>
-            </div>
+            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| e.summary()).unwrap_or_default())/>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                // For password managers: whose password this is. Not sent (no name).
-                <input type="text" autocomplete="username" value=prompt.login readonly hidden/>
-                <PasswordField
-                    id="new_password"
-                    name="new_password"
-                    label="Nowe hasło"
-                    autocomplete="new-password"
-                    hint_ids="password-rules new_password-check"
-                    message=message_for("new_password")
-                    described_by=described_by_for("new_password")
-                    clear_when=Signal::derive(move || cleared.get() == Some(Cleared::Both))
-                    on_input=on_new_password
-                />
-                <p class="hint password-check" id="new_password-check" aria-live="polite">{announcement}</p>
-                <PasswordField
-                    id="repeated"
-                    name="repeated"
-                    label="Powtórz nowe hasło"
-                    toggle_noun="powtórzone hasło"
-                    autocomplete="new-password"
-                    message=message_for("repeated")
-                    described_by=described_by_for("repeated")
-                    clear_when=Signal::derive(move || matches!(cleared.get(), Some(Cleared::Both | Cleared::Repeat)))
-                />
+                <NewPasswordFields refused check announcement login=prompt.login/>
                 <button type="submit" class="button">"Zmień hasło"</button>
             </ActionForm>
             <SignOutForm label="Wyloguj się" intro="Nie chcesz teraz zmieniać hasła? Bez tego nie skorzystasz z eZUS."/>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_what_must_be_retyped_is_emptied_and_the_page_says_so() {
-        use NewPasswordProblem as P;
-        assert_eq!(Cleared::after(Some(P::RepeatMissing), true), Cleared::Nothing);
-        assert_eq!(Cleared::after(Some(P::RepeatMismatch), true), Cleared::Repeat);
-        assert_eq!(Cleared::after(Some(P::TooShort), true), Cleared::Both);
-        assert_eq!(Cleared::after(None, true), Cleared::Both, "a failure of the service");
-        assert_eq!(Cleared::after(Some(P::RepeatMissing), false), Cleared::Both, "without JavaScript the server sends none back");
-        assert!(Cleared::Nothing.note().is_none());
-        assert!(Cleared::Repeat.note().unwrap().contains("Powtórz nowe hasło"));
     }
 }

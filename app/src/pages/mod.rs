@@ -6,6 +6,8 @@ pub mod choose_account;
 pub mod choose_role;
 pub mod confirm_contact;
 pub mod dev_inbox;
+pub mod forgot_login;
+pub mod forgot_password;
 pub mod not_found;
 pub mod planned;
 pub mod portal;

@@ -35,28 +35,6 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ForgotPasswordPage() -> impl IntoView {
-    view! {
-        <PlannedPage
-            title="Nie pamiętasz hasła?"
-            what="Tutaj ustawisz nowe hasło: podasz login, a kod jednorazowy wyślemy kanałem odzyskiwania dostępu wybranym w profilu (SMS albo e-mail) – tym samym, którym przychodzą kody do logowania."
-            meanwhile="Do tego czasu nowe hasło ustawisz w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS."
-        />
-    }
-}
-
-#[component]
-pub fn ForgotLoginPage() -> impl IntoView {
-    view! {
-        <PlannedPage
-            title="Nie pamiętasz loginu?"
-            what="Tutaj przypomnisz sobie login: podasz PESEL i adres e-mail albo numer telefonu z profilu, a login wyślemy na ten adres lub numer."
-            meanwhile="Do tego czasu login przypomnisz sobie w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS."
-        />
-    }
-}
-
-#[component]
 pub fn LoginGovPlPage() -> impl IntoView {
     view! {
         <PlannedPage

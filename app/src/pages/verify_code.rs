@@ -100,7 +100,7 @@ impl CodeError {
         }
     }
 
-    fn summary(&self) -> FieldError {
+    pub(crate) fn summary(&self) -> FieldError {
         match self {
             CodeError::Problem(p) if p.at_field() => FieldError::at("code", p.message()),
             CodeError::Problem(p) => FieldError::general(p.message()),

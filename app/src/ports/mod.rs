@@ -13,9 +13,13 @@
 //! | [`accounts::AccountsPort`] | the account and role choices, the portal |
 //! | [`profile::ProfilePort`] | "Dane profilu" and its confirmation |
 //! | [`dev_inbox::DevInboxPort`] | the dev inbox (dev mode only) |
+//! | [`login_reminder::LoginReminderPort`] | "Nie pamiętasz loginu?" |
+//! | [`password_reset::PasswordResetPort`] | "Nie pamiętasz hasła?", its code and the new password |
 
 pub mod accounts;
 pub mod dev_inbox;
+pub mod login_reminder;
+pub mod password_reset;
 pub mod password_change;
 pub mod profile;
 pub mod sign_in;
@@ -29,6 +33,8 @@ use leptos::prelude::{provide_context, use_context};
 pub use self::{
     accounts::{AccountsPort, ChoiceRefusal},
     dev_inbox::DevInboxPort,
+    login_reminder::{LoginReminderPort, LoginReminderRefusal},
+    password_reset::{PasswordResetPort, ResetStartRefusal},
     password_change::{PasswordChangePort, PasswordChangeRefusal},
     profile::{ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, ProfilePort},
     sign_in::{SignInPort, SignInRefusal},
@@ -51,6 +57,12 @@ pub enum NextStep {
     /// The password is shorter than the current minimum: the session may do
     /// nothing but change it.
     ChangePassword,
+    /// "Nie pamiętasz hasła?" from the start (no reset in progress, or it ended).
+    ForgotPassword,
+    /// A reset waits for its code.
+    ResetCode,
+    /// A reset's code was right: the new password.
+    ResetNewPassword,
 }
 
 /// A session was opened or stepped up under a new token; the cookie must

@@ -8,3 +8,4 @@ mod service;
 
 pub use notice::password_changed_notice;
 pub use service::PasswordChangeService;
+pub(crate) use service::{new_hash, personal_data};

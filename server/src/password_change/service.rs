@@ -42,7 +42,28 @@ impl PasswordChangeService {
     }
 }
 
-fn personal_data(person: &person::Model) -> PersonalData {
+/// A new password for `person` checked by the rules (the repeat, the
+/// policy, not the current one) and hashed: the hash, or what is wrong.
+/// Shared by the forced change and the forgotten password.
+pub(crate) async fn new_hash(
+    new_passwords: &NewPasswordCheck,
+    hasher: &PasswordHasher,
+    person: &person::Model,
+    typed: &str,
+    repeated: &str,
+) -> Result<Result<String, NewPasswordProblem>, BackendError> {
+    let new_password = match new_passwords.check(typed, repeated, personal_data(person)).await? {
+        Ok(candidate) => candidate,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    // As typed: a current hash of the raw form (made before normalisation) counts too.
+    if hasher.verify(typed, Some(&person.password_hash)).await?.matches {
+        return Ok(Err(NewPasswordProblem::SameAsCurrent));
+    }
+    Ok(Ok(hasher.hash(new_password.normalised()).await?))
+}
+
+pub(crate) fn personal_data(person: &person::Model) -> PersonalData {
     PersonalData {
         login: person.login.clone(),
         pesel: person.pesel.clone(),
@@ -71,27 +92,10 @@ impl PasswordChangePort for PasswordChangeService {
         let gated = self.gate.at(request, Stage::PasswordChangeRequired).await.map_err(PasswordChangeRefusal::Session)?;
         let (session, person) = (gated.session, gated.person);
         let fail = |what: &str, e: BackendError| PasswordChangeRefusal::Session(unavailable(what, e));
-        let typed = new_password;
-        let new_password = self
-            .new_passwords
-            .check(&typed, &repeated, personal_data(&person))
+        let hash = new_hash(&self.new_passwords, &self.hasher, &person, &new_password, &repeated)
             .await
-            .map_err(|e| fail("checking the new password", e.into()))?
+            .map_err(|e| fail("checking and hashing the new password", e))?
             .map_err(PasswordChangeRefusal::Rejected)?;
-        let same = self
-            .hasher
-            // As typed: a current hash of the raw form (made before normalisation) counts too.
-            .verify(&typed, Some(&person.password_hash))
-            .await
-            .map_err(|e| fail("password check", e.into()))?;
-        if same.matches {
-            return Err(PasswordChangeRefusal::Rejected(NewPasswordProblem::SameAsCurrent));
-        }
-        let hash = self
-            .hasher
-            .hash(new_password.normalised())
-            .await
-            .map_err(|e| fail("password hashing", e.into()))?;
         let person_id = person.id;
         let notice = password_changed_notice(&person);
         let mut active: person::ActiveModel = person.into();

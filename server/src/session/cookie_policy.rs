@@ -10,15 +10,24 @@ use super::SessionToken;
 #[derive(Debug, Clone, Copy)]
 pub struct CookiePolicy {
     secure: bool,
+    /// `(with the prefix, without)`.
+    names: (&'static str, &'static str),
 }
 
 impl CookiePolicy {
+    /// The session's cookie.
     pub fn new(dev_mode: bool) -> Self {
-        CookiePolicy { secure: !dev_mode }
+        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_session", "ezus_session") }
+    }
+
+    /// The cookie of a password reset in progress (no session yet): flagged
+    /// like the session's.
+    pub fn for_password_reset(dev_mode: bool) -> Self {
+        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_reset", "ezus_reset") }
     }
 
     pub fn name(&self) -> &'static str {
-        if self.secure { "__Host-ezus_session" } else { "ezus_session" }
+        if self.secure { self.names.0 } else { self.names.1 }
     }
 
     fn base(&self, value: String) -> Cookie<'static> {

@@ -71,6 +71,14 @@ impl AttemptKeys {
         AttemptKeys { account: format!("account:{login}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
     }
 
+    /// For a recovery form: its target (a PESEL, a login) under the form's
+    /// own name, counted like an account; the client address shared with
+    /// every other form.
+    pub fn for_target(form: &str, target: &str, client: Option<IpAddr>) -> Self {
+        let target: String = target.trim().to_lowercase().chars().take(64).collect();
+        AttemptKeys { account: format!("{form}:{target}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
+    }
+
     fn all(&self) -> impl Iterator<Item = (&str, &ThrottlePolicy)> {
         std::iter::once((self.account.as_str(), &PER_ACCOUNT))
             .chain(self.client.as_deref().map(|c| (c, &PER_CLIENT)))

@@ -222,8 +222,8 @@ impl VerificationCodes {
                 return Ok(AllIssued::TooSoon { purpose, retry_after_secs: wait.secs(), limit: wait.limit });
             }
         }
-        let expires_at = now + CODE_TTL_MS;
         for (request, (code, salt)) in requests.iter().zip(fresh) {
+            let expires_at = now + request.purpose.ttl_ms();
             row::Entity::update_many()
                 .col_expr(row::Column::SupersededAt, Expr::value(now))
                 .filter(row::Column::PersonId.eq(person_id))

@@ -4,7 +4,7 @@
 //! codes through [`codes::VerificationCodes`].
 
 pub mod codes;
-mod purpose;
+pub mod purpose;
 pub mod send_limits;
 mod service;
 

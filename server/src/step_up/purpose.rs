@@ -7,6 +7,10 @@ use crate::{
     notifications::{Channel, OutgoingMessage},
 };
 
+/// A password-reset code lives longer than a sign-in code: the person may
+/// be looking for where it went.
+pub const PASSWORD_RESET_TTL_MS: i64 = 15 * 60_000;
+
 /// What a code is for; each purpose has its own codes and its own wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodePurpose {
@@ -17,6 +21,8 @@ pub enum CodePurpose {
     /// moves the channel away still holds it (a stolen session and password
     /// are not enough).
     ContactChangeCurrent,
+    /// "Nie pamiętasz hasła?": proves the person holds the recovery channel.
+    PasswordReset,
 }
 
 impl CodePurpose {
@@ -26,6 +32,15 @@ impl CodePurpose {
             CodePurpose::SignIn => "sign_in",
             CodePurpose::ContactChange => "contact_change",
             CodePurpose::ContactChangeCurrent => "contact_change_current",
+            CodePurpose::PasswordReset => "password_reset",
+        }
+    }
+
+    /// How long a code of the purpose lives.
+    pub fn ttl_ms(self) -> i64 {
+        match self {
+            CodePurpose::PasswordReset => PASSWORD_RESET_TTL_MS,
+            _ => super::codes::CODE_TTL_MS,
         }
     }
 
@@ -94,6 +109,27 @@ impl CodePurpose {
                 ),
                 "contact_change_current_code",
             ),
+            (CodePurpose::PasswordReset, Channel::Sms) => (
+                None,
+                format!(
+                    "eZUS: kod do ustawienia nowego hasła: {code}. Ważny 15 minut. Nie podawaj go nikomu. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00."
+                ),
+                "password_reset_code",
+            ),
+            (CodePurpose::PasswordReset, Channel::Email) => (
+                Some("Kod do ustawienia nowego hasła w eZUS"),
+                format!(
+                    "Dzień dobry,\n\n\
+                     ktoś – zapewne Ty – chce ustawić nowe hasło do Twojego profilu w eZUS \
+                     („Nie pamiętasz hasła?”). Aby to zrobić, wpisz ten kod:\n\n    {code}\n\n\
+                     Kod jest ważny 15 minut i służy wyłącznie do ustawienia nowego hasła. Nie podawaj \
+                     go nikomu – pracownik ZUS nigdy o niego nie prosi.\n\n\
+                     Jeśli to nie Ty, nie wpisuj kodu i zadzwoń do Centrum Obsługi Telefonicznej ZUS: \
+                     22 560 16 00.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                "password_reset_code",
+            ),
         };
         OutgoingMessage { channel, recipient, subject: subject.map(Into::into), body, purpose }
     }
@@ -103,7 +139,8 @@ impl CodePurpose {
 mod tests {
     use super::*;
 
-    const ALL: [CodePurpose; 3] = [CodePurpose::SignIn, CodePurpose::ContactChange, CodePurpose::ContactChangeCurrent];
+    const ALL: [CodePurpose; 4] =
+        [CodePurpose::SignIn, CodePurpose::ContactChange, CodePurpose::ContactChangeCurrent, CodePurpose::PasswordReset];
 
     #[test]
     fn every_message_says_what_the_code_is_for_and_warns() {

@@ -48,6 +48,14 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/kod-kontakt", "/profil/potwierdz", &[], &[]),
     endpoint("/api/potwierdz-kontakt", "/profil/potwierdz", &[], &["code", "current_code"]),
     endpoint("/api/wyslij-kody-kontakt", "/profil/potwierdz", &[], &[]),
+    endpoint("/api/przypomnij-login", "/nie-pamietam-loginu", &["pesel", "contact"], &[]),
+    endpoint("/api/odzyskaj-haslo", "/nie-pamietam-hasla", &["login", "pesel"], &[]),
+    endpoint("/api/odzyskaj-haslo-kod", "/nie-pamietam-hasla/kod", &[], &[]),
+    endpoint("/api/odzyskaj-haslo-potwierdz", "/nie-pamietam-hasla/kod", &[], &["code"]),
+    endpoint("/api/odzyskaj-haslo-wyslij", "/nie-pamietam-hasla/kod", &[], &[]),
+    endpoint("/api/odzyskaj-haslo-nowe", "/nie-pamietam-hasla/nowe-haslo", &[], &[]),
+    endpoint("/api/odzyskaj-haslo-ocen", "/nie-pamietam-hasla/nowe-haslo", &["new_password"], &[]),
+    endpoint("/api/odzyskaj-haslo-zapisz", "/nie-pamietam-hasla/nowe-haslo", &["new_password", "repeated"], &[]),
     endpoint("/api/dev-skrzynka", "/dev/skrzynka", &[], &[]),
 ];
 

@@ -3,6 +3,7 @@ pub mod contact_change;
 pub mod insurance_title;
 pub mod payer;
 pub mod outbox;
+pub mod password_reset;
 pub mod person;
 pub mod person_role;
 pub mod proxy_grant;
