@@ -22,7 +22,13 @@ export const JAN = {
 export const ANNA = { login: 'anowak', password: 'Haslo123', name: 'Anna Nowak', codeTo: '+48601200300' };
 export const PIOTR = { login: 'pzielinski', password: 'Zielinski-Haslo-2024' };
 /** Codes by SMS; kept for the code page's own tests (code-page.spec.ts). */
-export const EWA = { login: 'ewojcik', password: 'Wojcik-Haslo-2024', name: 'Ewa Wójcik', codeTo: '+48603400500' };
+export const EWA = {
+  login: 'ewojcik',
+  password: 'Wojcik-Haslo-2024',
+  pesel: '82041708464',
+  name: 'Ewa Wójcik',
+  codeTo: '+48603400500',
+};
 
 export const MSG_INVALID = 'Nieprawidłowy login lub hasło.';
 export const MSG_UNCONFIRMED =
