@@ -57,7 +57,7 @@ test('axe: sign-in with the empty-field errors', async ({ page }) => {
 test('axe: sign-in with the unconfirmed-profile explanation', async ({ page }) => {
   await signIn(page, PIOTR.login, PIOTR.password);
   await expect(errorSummary(page).getByRole('listitem')).toHaveText([MSG_UNCONFIRMED]);
-  await expect(page.getByRole('region', { name: 'Jak potwierdzić profil?' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Profil niepotwierdzony' })).toBeVisible();
   await expectNoAxeViolations(page, '/logowanie, unconfirmed profile');
 });
 

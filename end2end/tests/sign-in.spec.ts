@@ -204,9 +204,9 @@ test('an unconfirmed profile is refused with an explanation of how to confirm it
   const summary = errorSummary(page);
   await expect(summary.getByRole('listitem')).toHaveText([MSG_UNCONFIRMED]);
   await expect(summary).toBeFocused();
-  const help = page.getByRole('region', { name: 'Jak potwierdzić profil?' });
+  const help = page.getByRole('region', { name: 'Profil niepotwierdzony' });
   await expect(help).toBeVisible();
-  await expect(help).toContainText('placówki ZUS');
+  await expect(help.getByRole('link', { name: 'dowolnej placówki ZUS' })).toBeVisible();
   await expect(help).toContainText('niepotwierdzony (inaczej: niezaufany)');
   await expect(page.getByLabel('Login', { exact: true })).toHaveValue(PIOTR.login);
   await expect.soft(page.getByLabel('Hasło', { exact: true }), 'the password field is emptied').toHaveValue('', { timeout: 2_000 });
@@ -223,7 +223,7 @@ test('an unconfirmed profile is refused with an explanation of how to confirm it
 test('an unconfirmed profile with a wrong password learns nothing about the profile', async ({ page }) => {
   await signIn(page, PIOTR.login, 'Zle-Haslo-2024');
   await expect(errorSummary(page).getByRole('listitem')).toHaveText([MSG_INVALID]);
-  await expect(page.getByRole('region', { name: 'Jak potwierdzić profil?' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Profil niepotwierdzony' })).toHaveCount(0);
 });
 
 test('"Anuluj logowanie" on the code page ends the sign-in there', async ({ page }) => {

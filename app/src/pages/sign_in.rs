@@ -261,7 +261,7 @@ pub fn SignInPage() -> impl IntoView {
 fn ConfirmProfileHelp() -> impl IntoView {
     view! {
         <section class="notice" id="confirm-profile" aria-labelledby="confirm-profile-title">
-            <h2 class="heading-s" id="confirm-profile-title">"Jak potwierdzić profil?"</h2>
+            <h2 class="heading-s" id="confirm-profile-title">"Profil niepotwierdzony"</h2>
             <p>
                 "Twój profil jest niepotwierdzony (inaczej: niezaufany). Założono go przez internet, a ZUS nie sprawdził jeszcze, że należy do Ciebie. Dopóki go nie potwierdzisz, nie daje dostępu do Twoich danych w ZUS – tak nikt nie założy profilu na cudze nazwisko."
             </p>
@@ -270,7 +270,11 @@ fn ConfirmProfileHelp() -> impl IntoView {
                     <a href=routes::LOGIN_GOV_PL>"Zaloguj przez login.gov.pl"</a>
                     " – Profilem Zaufanym, e-dowodem albo przez swój bank. Profil zostanie potwierdzony od razu."
                 </li>
-                <li>"Albo przyjdź do dowolnej placówki ZUS z dowodem osobistym lub paszportem – w ciągu 7 dni od rejestracji."</li>
+                <li>
+                    "Albo przyjdź z dowodem osobistym lub paszportem do "
+                    <a href="https://www.zus.pl/o-zus/kontakt/oddzialy-inspektoraty-biura-terenowe">"dowolnej placówki ZUS"</a>
+                    " – w ciągu 7 dni od rejestracji."
+                </li>
             </ul>
             <p>"Jeśli od rejestracji minęło więcej niż 7 dni, zarejestruj się ponownie albo potwierdź profil przez login.gov.pl."</p>
         </section>
