@@ -7,6 +7,7 @@ mod login;
 mod nip;
 mod password;
 mod pesel;
+mod regon;
 mod verification_code;
 
 pub use contact::{EmailAddress, PhoneNumber};
@@ -15,4 +16,5 @@ pub use login::{Login, LoginError};
 pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};
 pub use pesel::{Pesel, PeselError};
+pub use regon::{Regon, RegonError};
 pub use verification_code::{CODE_DIGITS, VerificationCode};

@@ -48,7 +48,19 @@ impl fmt::Display for Nip {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn a_nip_is_accepted_exactly_when_its_check_digit_is_right(first in proptest::collection::vec(0u32..10, 9), last in 0u32..10) {
+            let sum: u32 = WEIGHTS.iter().zip(&first).map(|(w, d)| w * d).sum();
+            let text: String = first.iter().chain([&last]).map(|d| char::from(b'0' + *d as u8)).collect();
+            let valid = sum % 11 != 10 && sum % 11 == last;
+            prop_assert_eq!(Nip::parse(&text).is_ok(), valid);
+        }
+    }
 
     #[test]
     fn accepts_valid_numbers_with_or_without_dashes() {

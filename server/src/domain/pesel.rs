@@ -76,7 +76,39 @@ impl fmt::Display for Pesel {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// A PESEL for a date and a serial, with its check digit.
+    fn make(year: u32, month: u32, day: u32, serial: u32) -> String {
+        let encoded_month = month + match year {
+            1800..=1899 => 80,
+            1900..=1999 => 0,
+            2000..=2099 => 20,
+            2100..=2199 => 40,
+            _ => 60,
+        };
+        let first = format!("{:02}{encoded_month:02}{day:02}{serial:04}", year % 100);
+        let sum: u32 = WEIGHTS.iter().zip(first.bytes()).map(|(w, b)| w * u32::from(b - b'0')).sum();
+        format!("{first}{}", (10 - sum % 10) % 10)
+    }
+
+    proptest! {
+        #[test]
+        fn every_real_date_of_every_century_is_read_back(year in 1800u32..2300, month in 1u32..=12, day in 1u32..=28, serial in 0u32..10_000) {
+            let pesel = Pesel::parse(&make(year, month, day, serial)).unwrap();
+            prop_assert_eq!(pesel.birth_date(), Some((year, month, day)));
+            prop_assert_eq!(pesel.is_female(), serial % 2 == 0);
+        }
+
+        #[test]
+        fn any_single_wrong_digit_is_caught(year in 1900u32..2100, month in 1u32..=12, day in 1u32..=28, serial in 0u32..10_000, at in 0usize..11, by in 1u8..10) {
+            let mut digits = make(year, month, day, serial).into_bytes();
+            digits[at] = b'0' + (digits[at] - b'0' + by) % 10;
+            prop_assert!(Pesel::parse(std::str::from_utf8(&digits).unwrap()).is_err());
+        }
+    }
 
     #[test]
     fn accepts_valid_numbers_of_every_century() {
