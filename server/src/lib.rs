@@ -3,6 +3,7 @@
 //! the HTTP stack around them. See docs/architecture.md for the map.
 
 pub mod accounts;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo_data;
@@ -13,6 +14,7 @@ pub mod notifications;
 pub mod password_change;
 pub mod passwords;
 pub mod profile;
+pub mod profile_confirmation;
 pub mod retention;
 pub mod services;
 pub mod session;

@@ -5,6 +5,7 @@ pub mod payer;
 pub mod outbox;
 pub mod person;
 pub mod person_role;
+pub mod profile_confirmation;
 pub mod proxy_grant;
 pub mod send_lock;
 pub mod session;
