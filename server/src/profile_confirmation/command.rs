@@ -131,7 +131,7 @@ pub async fn run(args: ConfirmProfileArgs) -> ExitCode {
     };
     let pesel = masked_pesel(&args.pesel);
     let attribution = Attribution { run_by: run_by(), note: args.note };
-    tracing::info!(command = "confirm-profile", %pesel, run_by = ?attribution.run_by, "operator command");
+    tracing::info!(command = "confirm-profile", %pesel, run_by = attribution.run_by.as_deref().unwrap_or("-"), "operator command");
     let confirmed = ProfileConfirmations::new(db).confirm(&args.pesel, ConfirmationMethod::Office, &attribution).await;
     match confirmed {
         Ok(c) => {
