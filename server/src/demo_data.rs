@@ -1,7 +1,12 @@
 //! The demo people, loaded in dev mode only. Idempotent: a person already
-//! there (by login) is left as they are, changed password included.
+//! there (by login) is left as they are, changed password included — except
+//! that a demo profile still unconfirmed counts as registered just now, so
+//! the removal of profiles unconfirmed for 7 days (`crate::retention`)
+//! does not take Piotr Zieliński from a dev database at every other start.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, sea_query::Expr,
+};
 
 use crate::{
     db::{
@@ -88,6 +93,14 @@ pub async fn load(db: &DatabaseConnection, hasher: &PasswordHasher, people: &[De
             .await?
             .is_some();
         if exists {
+            if !p.profile_confirmed {
+                person::Entity::update_many()
+                    .col_expr(person::Column::CreatedAt, Expr::value(now_millis()))
+                    .filter(person::Column::Login.eq(login.as_str()))
+                    .filter(person::Column::ProfileConfirmed.eq(false))
+                    .exec(db)
+                    .await?;
+            }
             continue;
         }
         let hash = hasher.hash(&NormalisedPassword::new(p.password)).await?;

@@ -3,6 +3,7 @@
 //! the HTTP stack around them. See docs/architecture.md for the map.
 
 pub mod accounts;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo_data;
@@ -15,6 +16,7 @@ pub mod password_change;
 pub mod password_reset;
 pub mod passwords;
 pub mod profile;
+pub mod profile_confirmation;
 pub mod retention;
 pub mod same_answer;
 pub mod services;

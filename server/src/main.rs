@@ -1,9 +1,30 @@
 use std::process::ExitCode;
 
-use ezus_server::{config::Settings, startup::Application, telemetry};
+use ezus_server::{
+    cli::{self, Invocation},
+    config::Settings,
+    profile_confirmation,
+    startup::Application,
+    telemetry,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    match cli::parse(std::env::args_os().skip(1)) {
+        Ok(Invocation::Serve) => serve().await,
+        Ok(Invocation::ConfirmProfile(args)) => profile_confirmation::command::run(args).await,
+        Ok(Invocation::Help) => {
+            println!("{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("eZUS: {e}\n{}", cli::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
     let settings = match Settings::load() {
         Ok(settings) => settings,
         Err(e) => {

@@ -1,7 +1,8 @@
 //! Deletes what is finished once its retention period (`[retention]`) is
 //! over: old sign-in throttle rows and send locks, used / expired / replaced
-//! verification codes, applied or expired contact changes, and delivered or
-//! expired messages. Each rule is one `DELETE … WHERE <time condition>`:
+//! verification codes, applied or expired contact changes, delivered or
+//! expired messages, and profiles not confirmed in time (with their rows).
+//! Each rule is one `DELETE … WHERE <time condition>`:
 //! idempotent, so every instance may run it at any time, and a row still in
 //! use never matches.
 
@@ -12,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::{
     config::RetentionSettings,
+    profile_confirmation::unconfirmed,
     db::{
         entities::{contact_change, outbox, send_lock, sign_in_throttle, verification_code},
         now_millis,
@@ -31,11 +33,18 @@ pub struct Removed {
     pub verification_codes: u64,
     pub contact_changes: u64,
     pub outbox: u64,
+    /// Profiles never confirmed (each with its sessions, codes and the rest).
+    pub unconfirmed_profiles: u64,
 }
 
 impl Removed {
     pub fn total(&self) -> u64 {
-        self.sign_in_throttle + self.send_locks + self.verification_codes + self.contact_changes + self.outbox
+        self.sign_in_throttle
+            + self.send_locks
+            + self.verification_codes
+            + self.contact_changes
+            + self.outbox
+            + self.unconfirmed_profiles
     }
 }
 
@@ -118,7 +127,11 @@ impl Retention {
             .await?
             .rows_affected;
 
-        Ok(Removed { sign_in_throttle, send_locks, verification_codes, contact_changes, outbox })
+        // Profiles not confirmed within their period (DESIGN.md: 7 days),
+        // with everything that references them.
+        let unconfirmed_profiles = unconfirmed::remove_created_before(&self.db, now - days(s.unconfirmed_profile_days)).await?;
+
+        Ok(Removed { sign_in_throttle, send_locks, verification_codes, contact_changes, outbox, unconfirmed_profiles })
     }
 
     /// Runs at start-up and then every `interval_minutes` until aborted.

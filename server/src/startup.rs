@@ -145,7 +145,7 @@ fn router(settings: &Settings, services: Services, gate: SessionGate, db: Databa
 }
 
 /// The URL without its password, for log lines.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];

@@ -3,14 +3,28 @@
 
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
+/// The server's log: on stdout.
 pub fn init(dev_mode: bool) {
+    install(dev_mode, std::io::stdout);
+}
+
+/// An operator command's log: on stderr, so that stdout holds only what
+/// the command says it did.
+pub fn init_on_stderr(dev_mode: bool) {
+    install(dev_mode, std::io::stderr);
+}
+
+fn install<W>(dev_mode: bool, writer: W)
+where
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = if dev_mode {
-        registry.with(fmt::layer().compact()).try_init()
+        registry.with(fmt::layer().compact().with_writer(writer)).try_init()
     } else {
-        registry.with(fmt::layer().json().flatten_event(true)).try_init()
+        registry.with(fmt::layer().json().flatten_event(true).with_writer(writer)).try_init()
     };
     // Tests start many servers in one process: the first one installs it.
     let _ = result;

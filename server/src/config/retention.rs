@@ -18,6 +18,9 @@ pub struct RetentionSettings {
     pub contact_changes_days: u64,
     /// Delivered or expired messages, this long after delivery or expiry.
     pub outbox_days: u64,
+    /// Profiles still unconfirmed this long after registration are removed
+    /// (DESIGN.md: confirm at a ZUS office within 7 days).
+    pub unconfirmed_profile_days: u64,
 }
 
 impl Default for RetentionSettings {
@@ -28,6 +31,7 @@ impl Default for RetentionSettings {
             verification_codes_hours: 24,
             contact_changes_days: 30,
             outbox_days: 30,
+            unconfirmed_profile_days: 7,
         }
     }
 }
@@ -42,6 +46,7 @@ impl RetentionSettings {
             ("retention.verification_codes_hours", self.verification_codes_hours, 1, "must be at least 1 (the hourly resend limit counts them)"),
             ("retention.contact_changes_days", self.contact_changes_days, 1, "must be at least 1"),
             ("retention.outbox_days", self.outbox_days, 1, "must be at least 1 (the daily per-number cap counts the messages)"),
+            ("retention.unconfirmed_profile_days", self.unconfirmed_profile_days, 1, "must be at least 1 (a new profile needs time to be confirmed)"),
         ];
         for (key, value, minimum, problem) in at_least {
             if value < minimum {
@@ -63,7 +68,16 @@ mod tests {
         let s = Settings::from_toml(&SHIPPED, "Leptos.toml").unwrap();
         let r = s.retention;
         assert_eq!((r.interval_minutes, r.throttle_hours, r.verification_codes_hours), (60, 24, 24));
-        assert_eq!((r.contact_changes_days, r.outbox_days), (30, 30));
+        assert_eq!((r.contact_changes_days, r.outbox_days, r.unconfirmed_profile_days), (30, 30, 7));
+    }
+
+    #[test]
+    fn unconfirmed_profiles_get_7_days_when_the_file_says_nothing() {
+        let silent = SHIPPED.replace("unconfirmed_profile_days = 7", "");
+        assert_eq!(Settings::from_toml(&silent, "Leptos.toml").unwrap().retention.unconfirmed_profile_days, 7);
+        let bad = SHIPPED.replace("unconfirmed_profile_days = 7", "unconfirmed_profile_days = 0");
+        let e = Settings::from_toml(&bad, "Leptos.toml").unwrap_err().to_string();
+        assert!(e.contains("retention.unconfirmed_profile_days"), "{e}");
     }
 
     #[test]

@@ -79,6 +79,11 @@ impl AttemptKeys {
         AttemptKeys { account: format!("{form}:{target}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
     }
 
+    /// The key of the account's row (`account:<login>`).
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
     fn all(&self) -> impl Iterator<Item = (&str, &ThrottlePolicy)> {
         std::iter::once((self.account.as_str(), &PER_ACCOUNT))
             .chain(self.client.as_deref().map(|c| (c, &PER_CLIENT)))

@@ -6,6 +6,7 @@ pub mod outbox;
 pub mod password_reset;
 pub mod person;
 pub mod person_role;
+pub mod profile_confirmation;
 pub mod proxy_grant;
 pub mod send_lock;
 pub mod session;

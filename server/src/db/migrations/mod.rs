@@ -11,6 +11,7 @@ mod m20261125_000101_session_step_up;
 mod m20261126_000801_contact_change_current_code;
 mod m20261127_001101_proxy_grantor_pesel;
 mod m20261128_000301_password_resets;
+mod m20261128_000805_profile_confirmations;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000801_contact_change_current_code::Migration),
             Box::new(m20261127_001101_proxy_grantor_pesel::Migration),
             Box::new(m20261128_000301_password_resets::Migration),
+            Box::new(m20261128_000805_profile_confirmations::Migration),
         ]
     }
 }
