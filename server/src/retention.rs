@@ -15,7 +15,7 @@ use crate::{
     config::RetentionSettings,
     profile_confirmation::unconfirmed,
     db::{
-        entities::{contact_change, outbox, send_lock, sign_in_throttle, verification_code},
+        entities::{contact_change, outbox, password_reset, send_lock, sign_in_throttle, verification_code},
         now_millis,
     },
     sign_in::throttle::{PER_ACCOUNT, PER_CLIENT},
@@ -35,6 +35,8 @@ pub struct Removed {
     pub outbox: u64,
     /// Profiles never confirmed (each with its sessions, codes and the rest).
     pub unconfirmed_profiles: u64,
+    /// Password resets finished or expired (kept as long as codes).
+    pub password_resets: u64,
 }
 
 impl Removed {
@@ -45,6 +47,7 @@ impl Removed {
             + self.contact_changes
             + self.outbox
             + self.unconfirmed_profiles
+            + self.password_resets
     }
 }
 
@@ -131,7 +134,14 @@ impl Retention {
         // with everything that references them.
         let unconfirmed_profiles = unconfirmed::remove_created_before(&self.db, now - days(s.unconfirmed_profile_days)).await?;
 
-        Ok(Removed { sign_in_throttle, send_locks, verification_codes, contact_changes, outbox, unconfirmed_profiles })
+        // Password resets: expired (a finished one expires too) for as long as codes are kept.
+        let password_resets = password_reset::Entity::delete_many()
+            .filter(password_reset::Column::ExpiresAt.lt(now - hours(s.verification_codes_hours)))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+
+        Ok(Removed { sign_in_throttle, send_locks, verification_codes, contact_changes, outbox, unconfirmed_profiles, password_resets })
     }
 
     /// Runs at start-up and then every `interval_minutes` until aborted.

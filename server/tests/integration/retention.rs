@@ -103,6 +103,18 @@ on_both_fresh_databases! {
         assert_eq!(keys(&db, "outbox", "recipient").await, ["+48700000003", "+48700000004", "+48700000005"]);
     }
 
+    expired_password_resets_go_after_a_day_and_live_ones_stay(db, _url) {
+        let reset = |token: &str| format!(
+            "INSERT INTO password_resets (token_hash, person_id, login, created_at, expires_at, code_sent_at, failed_attempts) \
+             VALUES ('{token}', NULL, 'x', {{t0}}, {{t1}}, {{t0}}, 0)"
+        );
+        at(&db, &reset("old"), &[26 * HOUR, 25 * HOUR]).await;
+        at(&db, &reset("expired-recently"), &[2 * HOUR, HOUR]).await;
+        at(&db, &reset("live"), &[60_000, -600_000]).await;
+        assert_eq!(retention(&db).run_once().await.unwrap().password_resets, 1);
+        assert_eq!(keys(&db, "password_resets", "token_hash").await, ["expired-recently", "live"]);
+    }
+
     two_instances_at_once_and_a_second_run_do_no_harm(db, url) {
         for i in 0..40 {
             at(&db, &format!("INSERT INTO send_locks (key, touched_at) VALUES ('old-{i}', {{t0}}), ('new-{i}', {{t1}})"), &[25 * HOUR, 0]).await;
