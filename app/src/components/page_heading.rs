@@ -24,10 +24,11 @@ pub fn NavigationWatch() -> impl IntoView {
     let navigated = use_context::<Navigated>();
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
-        if let (Some(previous), Some(Navigated(flag))) = (previous, navigated) {
-            if previous != path && !flag.get_untracked() {
-                flag.set(true);
-            }
+        if let (Some(previous), Some(Navigated(flag))) = (previous, navigated)
+            && previous != path
+            && !flag.get_untracked()
+        {
+            flag.set(true);
         }
         path
     });

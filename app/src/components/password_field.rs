@@ -38,10 +38,10 @@ pub fn PasswordField(
     let input = NodeRef::<html::Input>::new();
     if let Some(clear_when) = clear_when {
         Effect::new(move |_| {
-            if clear_when.get() {
-                if let Some(input) = input.get() {
-                    input.set_value("");
-                }
+            if clear_when.get()
+                && let Some(input) = input.get()
+            {
+                input.set_value("");
             }
         });
     }

@@ -34,7 +34,7 @@ impl Pesel {
 
     /// The sex the number records: its tenth digit is even for a woman.
     pub fn is_female(&self) -> bool {
-        (self.0.as_bytes()[9] - b'0') % 2 == 0
+        (self.0.as_bytes()[9] - b'0').is_multiple_of(2)
     }
 
     /// (year, month, day). The century is encoded in the month: +80 for the

@@ -27,14 +27,14 @@ impl ClientIp {
 
     pub fn of(&self, request: &Parts) -> Option<IpAddr> {
         let peer = request.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip().to_canonical();
-        Some(self.from_hops(peer, &request.headers))
+        Some(self.client_behind(peer, &request.headers))
     }
 
     fn is_trusted(&self, ip: IpAddr) -> bool {
         self.trusted.iter().any(|net| net.contains(&ip))
     }
 
-    fn from_hops(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    fn client_behind(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
         if !self.is_trusted(peer) {
             return peer;
         }
@@ -122,14 +122,14 @@ mod tests {
     fn without_trusted_proxies_the_headers_are_ignored() {
         let direct = behind(&[]);
         let forged = headers(&[("x-forwarded-for", "203.0.113.9"), ("forwarded", "for=203.0.113.9")]);
-        assert_eq!(direct.from_hops(ip("198.51.100.7"), &forged), ip("198.51.100.7"));
+        assert_eq!(direct.client_behind(ip("198.51.100.7"), &forged), ip("198.51.100.7"));
     }
 
     #[test]
     fn a_peer_that_is_not_a_trusted_proxy_is_the_client_whatever_it_claims() {
         let proxied = behind(&["10.0.0.0/8"]);
         let forged = headers(&[("x-forwarded-for", "10.0.0.5")]);
-        assert_eq!(proxied.from_hops(ip("198.51.100.7"), &forged), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("198.51.100.7"), &forged), ip("198.51.100.7"));
     }
 
     #[test]
@@ -137,34 +137,34 @@ mod tests {
         let proxied = behind(&["10.0.0.0/8"]);
         // The client wrote "1.1.1.1"; the proxy appended the real address.
         let h = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.7")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("198.51.100.7"));
         // Two proxies in a row.
         let h = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.7, 10.0.0.3")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("198.51.100.7"));
     }
 
     #[test]
     fn several_header_lines_are_read_in_order() {
         let proxied = behind(&["10.0.0.0/8"]);
         let h = headers(&[("x-forwarded-for", "1.1.1.1"), ("x-forwarded-for", "198.51.100.7")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("198.51.100.7"));
         // A client's own first line cannot come after the proxy's.
         let h = headers(&[("x-forwarded-for", "198.51.100.7, 10.0.0.9"), ("x-forwarded-for", "203.0.113.5")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("203.0.113.5"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("203.0.113.5"));
     }
 
     #[test]
     fn ports_brackets_and_the_forwarded_header_are_understood() {
         let proxied = behind(&["10.0.0.0/8", "2001:db8:ffff::/48"]);
         let h = headers(&[("x-forwarded-for", "198.51.100.7:4711")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("198.51.100.7"));
         let h = headers(&[("x-forwarded-for", "[2001:db8:cafe::17]:4711")]);
-        assert_eq!(proxied.from_hops(ip("2001:db8:ffff::1"), &h), ip("2001:db8:cafe::17"));
+        assert_eq!(proxied.client_behind(ip("2001:db8:ffff::1"), &h), ip("2001:db8:cafe::17"));
         let h = headers(&[("forwarded", r#"for=1.1.1.1, for="[2001:db8:cafe::17]:4711";proto=https, For=10.0.0.4"#)]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("2001:db8:cafe::17"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("2001:db8:cafe::17"));
         // IPv4 in IPv6 clothing is the IPv4 address.
         let h = headers(&[("x-forwarded-for", "::ffff:198.51.100.7")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("198.51.100.7"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("198.51.100.7"));
     }
 
     #[test]
@@ -172,10 +172,10 @@ mod tests {
         let proxied = behind(&["10.0.0.0/8"]);
         for garbage in ["1.1.1.1, nonsense", "1.1.1.1, unknown", "1.1.1.1,", "300.1.1.1", "1.1.1.1:port"] {
             let h = headers(&[("x-forwarded-for", garbage)]);
-            assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("10.0.0.2"), "{garbage}");
+            assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("10.0.0.2"), "{garbage}");
         }
         let h = headers(&[("forwarded", "for=_hidden, for=10.0.0.3")]);
-        assert_eq!(proxied.from_hops(ip("10.0.0.2"), &h), ip("10.0.0.3"));
+        assert_eq!(proxied.client_behind(ip("10.0.0.2"), &h), ip("10.0.0.3"));
     }
 
     #[test]

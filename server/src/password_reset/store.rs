@@ -36,11 +36,11 @@ pub async fn create(db: &DatabaseConnection, token: &SessionToken, person_id: Op
 
 /// The reset of this cookie, if it is alive (not expired, not finished).
 pub async fn alive(db: &DatabaseConnection, token: &SessionToken) -> Result<Option<row::Model>, DbErr> {
-    Ok(row::Entity::find_by_id(token.hash())
+    row::Entity::find_by_id(token.hash())
         .filter(row::Column::FinishedAt.is_null())
         .filter(row::Column::ExpiresAt.gt(now_millis()))
         .one(db)
-        .await?)
+        .await
 }
 
 /// Counts a wrong code against the reset; the count before it, or None if

@@ -60,7 +60,10 @@ impl SignInPort for SignInService {
         let checked = check_credentials(&self.db, &self.hasher, &login, password).await;
         let counted = match &checked {
             Ok(CredentialCheck::Accepted { .. }) => self.throttle.succeeded(reserved).await,
-            Ok(CredentialCheck::Rejected) => Ok(self.throttle.failed(reserved)),
+            Ok(CredentialCheck::Rejected) => {
+                self.throttle.failed(reserved);
+                Ok(())
+            }
             Err(_) => self.throttle.release(reserved).await,
         };
         if let Err(e) = counted {
