@@ -32,7 +32,8 @@ use pages::{
     not_found::NotFoundPage,
     forgot_login::ForgotLoginPage,
     forgot_password::{ForgotPasswordPage, ResetCodePage, ResetDonePage, ResetNewPasswordPage},
-    planned::{LoginGovPlPage, RegisterPage},
+    planned::LoginGovPlPage,
+    register::{RegisterPage, RegistrationCodePage, RegistrationDonePage, RegistrationLoginPage},
     portal::PortalPage,
     profile::ProfilePage,
     sign_in::SignInPage,
@@ -103,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profil/potwierdz") view=ConfirmContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/wylogowano") view=SignedOutPage/>
                     <Route path=path!("/rejestracja") view=RegisterPage/>
+                    <Route path=path!("/rejestracja/kod") view=RegistrationCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/rejestracja/login") view=RegistrationLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rejestracja/gotowe") view=RegistrationDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/login-gov-pl") view=LoginGovPlPage/>
                     <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
                     <Route path=path!("/nie-pamietam-hasla/kod") view=ResetCodePage ssr=SsrMode::Async/>

@@ -15,6 +15,9 @@ pub const CHOOSE_ROLE: &str = "/wybierz-role";
 pub const PROFILE: &str = "/profil";
 pub const CONFIRM_CONTACT: &str = "/profil/potwierdz";
 pub const REGISTER: &str = "/rejestracja";
+pub const REGISTRATION_CODE: &str = "/rejestracja/kod";
+pub const REGISTRATION_LOGIN: &str = "/rejestracja/login";
+pub const REGISTRATION_DONE: &str = "/rejestracja/gotowe";
 pub const LOGIN_GOV_PL: &str = "/login-gov-pl";
 pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
 pub const RESET_CODE: &str = "/nie-pamietam-hasla/kod";
@@ -35,5 +38,9 @@ pub fn path_of(step: crate::ports::NextStep) -> &'static str {
         crate::ports::NextStep::ForgotPassword => FORGOT_PASSWORD,
         crate::ports::NextStep::ResetCode => RESET_CODE,
         crate::ports::NextStep::ResetNewPassword => RESET_NEW_PASSWORD,
+        crate::ports::NextStep::Register => REGISTER,
+        crate::ports::NextStep::RegistrationCode => REGISTRATION_CODE,
+        crate::ports::NextStep::RegistrationLogin => REGISTRATION_LOGIN,
+        crate::ports::NextStep::RegistrationDone => REGISTRATION_DONE,
     }
 }

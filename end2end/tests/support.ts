@@ -1,5 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * The demo people loaded by the server in dev mode; `codeTo` is where their
@@ -213,4 +216,29 @@ export async function expectNotHydrated(page: Page): Promise<void> {
   if (!jsOn()) {
     await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   }
+}
+
+/**
+ * Runs an operator command of the server binary (`server confirm-profile
+ * --pesel …`) against the running project's database, as an operator at a
+ * ZUS office would (see start-server.mjs for where that database is).
+ */
+export function operatorCommand(args: string[]): { status: number; stdout: string; stderr: string } {
+  const info = test.info();
+  const port = new URL(info.project.use.baseURL!).port;
+  const db = path.join(os.tmpdir(), `ezus-e2e-${info.project.name}-${port}.sqlite`);
+  const repo = path.resolve(__dirname, '..', '..');
+  const target = path.resolve(repo, process.env.CARGO_TARGET_DIR || 'target');
+  const binary = process.env.EZUS_E2E_SERVER_BIN ? path.resolve(repo, process.env.EZUS_E2E_SERVER_BIN) : path.join(target, 'debug', 'server');
+  const run = spawnSync(binary, args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      EZUS_CONFIG: path.join(repo, 'Leptos.toml'),
+      EZUS_DATABASE__URL: `sqlite://${db}?mode=rwc`,
+      EZUS_SITE__DEV_MODE: 'true',
+    },
+  });
+  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }

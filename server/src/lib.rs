@@ -17,6 +17,7 @@ pub mod password_reset;
 pub mod passwords;
 pub mod profile;
 pub mod profile_confirmation;
+pub mod registration;
 pub mod retention;
 pub mod same_answer;
 pub mod services;

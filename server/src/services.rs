@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use app::ports::{
-    AccountsPort, DevInboxPort, LoginReminderPort, PasswordChangePort, PasswordResetPort, ProfilePort, SignInPort, StepUpPort, provide_port,
+    AccountsPort, DevInboxPort, LoginReminderPort, PasswordChangePort, PasswordResetPort, RegistrationPort, ProfilePort, SignInPort, StepUpPort, provide_port,
 };
 use sea_orm::DatabaseConnection;
 
@@ -16,6 +16,7 @@ use crate::{
     passwords::{check::NewPasswordCheck, hasher::PasswordHasher},
     password_change::PasswordChangeService,
     password_reset::PasswordResetService,
+    registration::RegistrationService,
     profile::ProfileService,
     session::SessionGate,
     sign_in::SignInService,
@@ -33,6 +34,7 @@ pub struct Services {
     dev_inbox: Arc<DevInboxService>,
     login_reminder: Arc<LoginReminderService>,
     password_reset: Arc<PasswordResetService>,
+    registration: Arc<RegistrationService>,
 }
 
 impl Services {
@@ -67,6 +69,14 @@ impl Services {
                 client_ip.clone(),
                 dev_mode,
             )),
+            registration: Arc::new(RegistrationService::new(
+                db.clone(),
+                hasher.clone(),
+                new_passwords.clone(),
+                codes.clone(),
+                client_ip.clone(),
+                dev_mode,
+            )),
         }
     }
 
@@ -80,5 +90,6 @@ impl Services {
         provide_port::<dyn DevInboxPort>(self.dev_inbox.clone());
         provide_port::<dyn LoginReminderPort>(self.login_reminder.clone());
         provide_port::<dyn PasswordResetPort>(self.password_reset.clone());
+        provide_port::<dyn RegistrationPort>(self.registration.clone());
     }
 }

@@ -48,8 +48,15 @@ pub fn NewPasswordFields(
     /// What the last check found, spoken politely.
     #[prop(into)]
     announcement: Signal<String>,
-    /// Whose password it is, for password managers (a hidden field, not sent).
-    login: String,
+    /// Whose password it is, for password managers (a hidden field, not
+    /// sent); none where the form has its own login field.
+    #[prop(optional, into)]
+    login: Option<String>,
+    #[prop(default = "Nowe hasło")] label: &'static str,
+    #[prop(default = "Powtórz nowe hasło")] repeat_label: &'static str,
+    /// A profile being made has no current password to differ from.
+    #[prop(default = true)]
+    replaces_one: bool,
 ) -> impl IntoView {
     let enhanced = use_enhanced();
     // With JavaScript the rules are checked once typing pauses (not on every key).
@@ -85,19 +92,19 @@ pub fn NewPasswordFields(
     view! {
         {move || cleared.get().and_then(Cleared::note).map(|note| view! { <p class="hint" id="cleared-note">{note}</p> })}
         <div class="hint" id="password-rules">
-            <p>"Nowe hasło:"</p>
+            <p>{label} ":"</p>
             <ul>
                 <li>"ma od 12 do 128 znaków – mogą to być dowolne znaki, także spacje i polskie litery,"</li>
                 <li>"nie może być popularnym hasłem ani zawierać Twojego loginu, numeru PESEL, imienia lub nazwiska,"</li>
-                <li>"musi się różnić od obecnego."</li>
+                {replaces_one.then(|| view! { <li>"musi się różnić od obecnego."</li> })}
             </ul>
             <p>"Łatwo zapamiętasz hasło złożone z kilku niepowiązanych słów."</p>
         </div>
-        <input type="text" autocomplete="username" value=login readonly hidden/>
+        {login.map(|login| view! { <input type="text" autocomplete="username" value=login readonly hidden/> })}
         <PasswordField
             id="new_password"
             name="new_password"
-            label="Nowe hasło"
+            label
             autocomplete="new-password"
             hint_ids="password-rules new_password-check"
             message=message_for("new_password")
@@ -109,7 +116,7 @@ pub fn NewPasswordFields(
         <PasswordField
             id="repeated"
             name="repeated"
-            label="Powtórz nowe hasło"
+            label=repeat_label
             toggle_noun="powtórzone hasło"
             autocomplete="new-password"
             message=message_for("repeated")

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod planned;
 pub mod portal;
 pub mod profile;
+pub mod register;
 pub mod sign_in;
 pub mod signed_out;
 pub mod verify_code;

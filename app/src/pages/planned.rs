@@ -24,17 +24,6 @@ fn PlannedPage(title: &'static str, what: &'static str, meanwhile: &'static str)
 }
 
 #[component]
-pub fn RegisterPage() -> impl IntoView {
-    view! {
-        <PlannedPage
-            title="Zarejestruj się"
-            what="Tutaj założysz profil w eZUS: podasz PESEL, imię, nazwisko, adres e-mail i numer telefonu, wybierzesz login i hasło, a potem potwierdzisz profil przez login.gov.pl (Profil Zaufany, e-dowód lub bank) albo w placówce ZUS w ciągu 7 dni."
-            meanwhile="Do tego czasu profil założysz w każdej placówce ZUS, z dowodem osobistym lub paszportem."
-        />
-    }
-}
-
-#[component]
 pub fn LoginGovPlPage() -> impl IntoView {
     view! {
         <PlannedPage

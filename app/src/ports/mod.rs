@@ -15,6 +15,7 @@
 //! | [`dev_inbox::DevInboxPort`] | the dev inbox (dev mode only) |
 //! | [`login_reminder::LoginReminderPort`] | "Nie pamiętasz loginu?" |
 //! | [`password_reset::PasswordResetPort`] | "Nie pamiętasz hasła?", its code and the new password |
+//! | [`registration::RegistrationPort`] | "Zarejestruj się", its code, "Profil założony" |
 
 pub mod accounts;
 pub mod dev_inbox;
@@ -22,6 +23,7 @@ pub mod login_reminder;
 pub mod password_reset;
 pub mod password_change;
 pub mod profile;
+pub mod registration;
 pub mod sign_in;
 pub mod step_up;
 
@@ -35,6 +37,7 @@ pub use self::{
     dev_inbox::DevInboxPort,
     login_reminder::{LoginReminderPort, LoginReminderRefusal},
     password_reset::{PasswordResetPort, ResetStartRefusal},
+    registration::{AfterCode, RegistrationForm, RegistrationPort, RegistrationRefusal},
     password_change::{PasswordChangePort, PasswordChangeRefusal},
     profile::{ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, ProfilePort},
     sign_in::{SignInPort, SignInRefusal},
@@ -63,6 +66,14 @@ pub enum NextStep {
     ResetCode,
     /// A reset's code was right: the new password.
     ResetNewPassword,
+    /// "Zarejestruj się" from the start.
+    Register,
+    /// A registration waits for its code.
+    RegistrationCode,
+    /// A registration's login was taken meanwhile: another one.
+    RegistrationLogin,
+    /// A registration is finished: "Profil założony".
+    RegistrationDone,
 }
 
 /// A session was opened or stepped up under a new token; the cookie must

@@ -26,6 +26,11 @@ impl CookiePolicy {
         CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_reset", "ezus_reset") }
     }
 
+    /// The cookie of a registration in progress.
+    pub fn for_registration(dev_mode: bool) -> Self {
+        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_registration", "ezus_registration") }
+    }
+
     pub fn name(&self) -> &'static str {
         if self.secure { self.names.0 } else { self.names.1 }
     }

@@ -123,7 +123,15 @@ pub enum CheckOutcome {
     NoCode,
 }
 
-fn hash(salt: &str, code: &str) -> String {
+/// A new code and the salt its hash is stored with.
+pub(crate) fn fresh_code() -> Result<(VerificationCode, String), BackendError> {
+    let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
+    Ok((code, salt.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+pub(crate) fn hash(salt: &str, code: &str) -> String {
     let digest = Sha256::digest(format!("{salt}{code}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -188,13 +196,7 @@ impl VerificationCodes {
     /// `also` with them: in one transaction, all or none — if any of the
     /// send limits says wait, nothing is sent or stored.
     pub async fn issue_all(&self, person_id: i32, requests: &[CodeRequest], also: AlsoStore) -> Result<AllIssued, BackendError> {
-        let mut fresh = Vec::with_capacity(requests.len());
-        for _ in requests {
-            let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
-            let mut salt = [0u8; 16];
-            getrandom::fill(&mut salt).map_err(|e| BackendError::Random(e.to_string()))?;
-            fresh.push((code, salt.iter().map(|b| format!("{b:02x}")).collect::<String>()));
-        }
+        let fresh = requests.iter().map(|_| fresh_code()).collect::<Result<Vec<_>, _>>()?;
         let txn = self.db.begin().await?;
         // The limits are checked under their locks, and the codes stored
         // before they are released: racing requests are counted one by one.

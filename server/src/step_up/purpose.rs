@@ -23,6 +23,9 @@ pub enum CodePurpose {
     ContactChangeCurrent,
     /// "Nie pamiętasz hasła?": proves the person holds the recovery channel.
     PasswordReset,
+    /// "Zarejestruj się": proves the new profile's contact (kept with the
+    /// registration, not in the code store: there is no person yet).
+    Registration,
 }
 
 impl CodePurpose {
@@ -33,6 +36,7 @@ impl CodePurpose {
             CodePurpose::ContactChange => "contact_change",
             CodePurpose::ContactChangeCurrent => "contact_change_current",
             CodePurpose::PasswordReset => "password_reset",
+            CodePurpose::Registration => "registration",
         }
     }
 
@@ -44,7 +48,7 @@ impl CodePurpose {
         }
     }
 
-    pub(super) fn message(self, channel: Channel, recipient: String, code: &VerificationCode) -> OutgoingMessage {
+    pub(crate) fn message(self, channel: Channel, recipient: String, code: &VerificationCode) -> OutgoingMessage {
         let code = code.expose();
         let (subject, body, purpose) = match (self, channel) {
             (CodePurpose::SignIn, Channel::Sms) => (
@@ -130,6 +134,25 @@ impl CodePurpose {
                 ),
                 "password_reset_code",
             ),
+            (CodePurpose::Registration, Channel::Sms) => (
+                None,
+                format!(
+                    "eZUS: kod do założenia profilu: {code}. Ważny 10 minut. Nie podawaj go nikomu. Jeśli to nie Ty zakładasz profil, zignoruj tę wiadomość."
+                ),
+                "registration_code",
+            ),
+            (CodePurpose::Registration, Channel::Email) => (
+                Some("Kod do założenia profilu w eZUS"),
+                format!(
+                    "Dzień dobry,\n\n\
+                     ktoś – zapewne Ty – zakłada profil w eZUS i podał ten adres. Aby go potwierdzić, \
+                     wpisz ten kod:\n\n    {code}\n\n\
+                     Kod jest ważny 10 minut. Nie podawaj go nikomu – pracownik ZUS nigdy o niego nie prosi. \
+                     Jeśli to nie Ty, zignoruj tę wiadomość: bez kodu profil nie powstanie.\n\n\
+                     Zakład Ubezpieczeń Społecznych"
+                ),
+                "registration_code",
+            ),
         };
         OutgoingMessage { channel, recipient, subject: subject.map(Into::into), body, purpose }
     }
@@ -139,8 +162,13 @@ impl CodePurpose {
 mod tests {
     use super::*;
 
-    const ALL: [CodePurpose; 4] =
-        [CodePurpose::SignIn, CodePurpose::ContactChange, CodePurpose::ContactChangeCurrent, CodePurpose::PasswordReset];
+    const ALL: [CodePurpose; 5] = [
+        CodePurpose::SignIn,
+        CodePurpose::ContactChange,
+        CodePurpose::ContactChangeCurrent,
+        CodePurpose::PasswordReset,
+        CodePurpose::Registration,
+    ];
 
     #[test]
     fn every_message_says_what_the_code_is_for_and_warns() {

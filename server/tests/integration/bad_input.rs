@@ -56,6 +56,14 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/odzyskaj-haslo-nowe", "/nie-pamietam-hasla/nowe-haslo", &[], &[]),
     endpoint("/api/odzyskaj-haslo-ocen", "/nie-pamietam-hasla/nowe-haslo", &["new_password"], &[]),
     endpoint("/api/odzyskaj-haslo-zapisz", "/nie-pamietam-hasla/nowe-haslo", &["new_password", "repeated"], &[]),
+    endpoint("/api/zarejestruj", "/rejestracja", &["first_name", "last_name", "pesel", "email", "phone", "login", "new_password", "repeated"], &["kind", "channel", "nip", "company_name"]),
+    endpoint("/api/ocen-haslo-rejestracja", "/rejestracja", &["new_password"], &[]),
+    endpoint("/api/rejestracja-kod", "/rejestracja/kod", &[], &[]),
+    endpoint("/api/rejestracja-potwierdz", "/rejestracja/kod", &[], &["code"]),
+    endpoint("/api/rejestracja-wyslij", "/rejestracja/kod", &[], &[]),
+    endpoint("/api/rejestracja-login", "/rejestracja/login", &[], &[]),
+    endpoint("/api/rejestracja-wybierz-login", "/rejestracja/login", &["login"], &[]),
+    endpoint("/api/rejestracja-gotowe", "/rejestracja/gotowe", &[], &[]),
     endpoint("/api/dev-skrzynka", "/dev/skrzynka", &[], &[]),
 ];
 

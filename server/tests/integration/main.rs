@@ -21,6 +21,7 @@ mod profile;
 mod profile_confirmation;
 mod profile_second_code;
 mod profile_resend;
+mod registration;
 mod retention;
 mod send_limits;
 mod sessions;

@@ -8,6 +8,7 @@ pub mod person;
 pub mod person_role;
 pub mod profile_confirmation;
 pub mod proxy_grant;
+pub mod registration;
 pub mod send_lock;
 pub mod session;
 pub mod sign_in_throttle;

@@ -12,6 +12,7 @@ mod m20261126_000801_contact_change_current_code;
 mod m20261127_001101_proxy_grantor_pesel;
 mod m20261128_000301_password_resets;
 mod m20261128_000805_profile_confirmations;
+mod m20261128_000901_registrations;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_001101_proxy_grantor_pesel::Migration),
             Box::new(m20261128_000301_password_resets::Migration),
             Box::new(m20261128_000805_profile_confirmations::Migration),
+            Box::new(m20261128_000901_registrations::Migration),
         ]
     }
 }

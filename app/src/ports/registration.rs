@@ -1,0 +1,70 @@
+//! "Zarejestruj się": the form, the code that proves the contact, the
+//! login chosen again if it was taken meanwhile, and "Profil założony". A
+//! registration in progress is held by its own cookie. Whether a PESEL,
+//! e-mail address or login is taken is never told before the code.
+
+use async_trait::async_trait;
+use http::{HeaderValue, request::Parts};
+
+use super::{CodeRefusal, SessionRefusal};
+pub use crate::pages::register::{RegistrationCodePrompt, RegistrationProblem};
+use crate::pages::change_password::PasswordAssessment;
+
+/// The form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationForm {
+    pub kind: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub pesel: String,
+    pub email: String,
+    pub phone: String,
+    pub channel: String,
+    pub login: String,
+    pub password: String,
+    pub repeated: String,
+    pub nip: String,
+    pub company_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationRefusal {
+    Problems(Vec<RegistrationProblem>),
+    Throttled { retry_after_secs: u64 },
+    Unavailable,
+}
+
+/// Where a right code leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterCode {
+    /// "Profil założony".
+    Done,
+    /// The login was taken meanwhile: another one, please.
+    ChooseLogin,
+}
+
+/// For anyone; each step after the form for the holder of its cookie.
+#[async_trait]
+pub trait RegistrationPort: Send + Sync + 'static {
+    /// Checks the form and sends the code to the contact it names; the cookie.
+    async fn start(&self, request: &Parts, form: RegistrationForm) -> Result<HeaderValue, RegistrationRefusal>;
+
+    /// The rules a password can be checked by alone (while it is typed).
+    async fn assess_password(&self, request: &Parts, candidate: String) -> Result<PasswordAssessment, SessionRefusal>;
+
+    async fn code_prompt(&self, request: &Parts) -> Result<RegistrationCodePrompt, SessionRefusal>;
+
+    async fn submit_code(&self, request: &Parts, code: String) -> Result<AfterCode, CodeRefusal>;
+
+    /// Sends another code; seconds until the next may be sent.
+    async fn resend_code(&self, request: &Parts) -> Result<u64, CodeRefusal>;
+
+    /// A free login to suggest.
+    async fn login_prompt(&self, request: &Parts) -> Result<String, SessionRefusal>;
+
+    /// Another login after the first was taken; `Err(Problems)` if it is no login or taken too.
+    async fn choose_login(&self, request: &Parts, login: String) -> Result<(), RegistrationRefusal>;
+
+    /// The finished registration's page may be shown; the header that removes the cookie.
+    async fn done(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal>;
+}
