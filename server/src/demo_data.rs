@@ -108,7 +108,7 @@ pub async fn load(db: &DatabaseConnection, hasher: &PasswordHasher, people: &[De
         person::ActiveModel {
             login: Set(login.as_str().to_owned()),
             password_hash: Set(hash),
-            pesel: Set(p.pesel.to_owned()),
+            pesel: Set(Some(p.pesel.to_owned())),
             first_name: Set(p.first_name.to_owned()),
             last_name: Set(p.last_name.to_owned()),
             email: Set(p.email.to_owned()),

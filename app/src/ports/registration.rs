@@ -17,6 +17,10 @@ pub struct RegistrationForm {
     pub first_name: String,
     pub last_name: String,
     pub pesel: String,
+    /// "Nie mam numeru PESEL": the date of birth and an identity document instead.
+    pub no_pesel: bool,
+    pub birth_date: String,
+    pub id_document: String,
     pub email: String,
     pub phone: String,
     pub channel: String,

@@ -3,6 +3,7 @@
 pub mod calendar;
 mod contact;
 mod country_codes;
+mod identity_document;
 mod login;
 mod nip;
 mod password;
@@ -12,6 +13,7 @@ mod verification_code;
 
 pub use contact::{EmailAddress, PhoneNumber};
 pub use country_codes::CountryCodes;
+pub use identity_document::{BirthDate, IdDocument};
 pub use login::{Login, LoginError};
 pub use nip::{Nip, NipError};
 pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SubmittedPassword};

@@ -42,7 +42,7 @@ mod tests {
             id: 1,
             login: "anowak".into(),
             password_hash: String::new(),
-            pesel: "58072204561".into(),
+            pesel: Some("58072204561".into()),
             first_name: "Anna".into(),
             last_name: "Nowak".into(),
             email: "anna.nowak@example.pl".into(),
@@ -51,6 +51,8 @@ mod tests {
             profile_confirmed: true,
             created_at: 0,
             password_changed_at: 0,
+            birth_date: None,
+            id_document: None,
         }
     }
 

@@ -66,7 +66,7 @@ pub(crate) async fn new_hash(
 pub(crate) fn personal_data(person: &person::Model) -> PersonalData {
     PersonalData {
         login: person.login.clone(),
-        pesel: person.pesel.clone(),
+        pesel: person.pesel.clone().unwrap_or_default(),
         first_name: person.first_name.clone(),
         last_name: person.last_name.clone(),
     }

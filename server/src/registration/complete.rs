@@ -33,7 +33,7 @@ fn already_registered(owner: &person::Model) -> OutgoingMessage {
             channel,
             recipient,
             subject: None,
-            body: format!("eZUS: ktoś zakładał nowy profil z Twoim numerem PESEL lub adresem e-mail. Masz już profil, login: {login}. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00."),
+            body: format!("eZUS: ktoś zakładał nowy profil z Twoimi danymi (PESEL, dokument lub e-mail). Masz już profil, login: {login}. Jeśli to nie Ty, zadzwoń do ZUS: 22 560 16 00."),
             purpose: "already_registered",
         },
         Channel::Email => OutgoingMessage {
@@ -42,8 +42,8 @@ fn already_registered(owner: &person::Model) -> OutgoingMessage {
             subject: Some("Masz już profil w eZUS".into()),
             body: format!(
                 "Dzień dobry,\n\n\
-                 ktoś – może Ty – zakładał właśnie nowy profil w eZUS z Twoim numerem PESEL lub adresem \
-                 e-mail. Nowy profil nie powstał, bo masz już profil.\n\n\
+                 ktoś – może Ty – zakładał właśnie nowy profil w eZUS z Twoimi danymi (numerem PESEL, \
+                 dokumentem tożsamości lub adresem e-mail). Nowy profil nie powstał, bo masz już profil.\n\n\
                  Twój login: {login}\n\n\
                  Jeśli nie pamiętasz hasła, ustaw nowe na stronie logowania („Nie pamiętasz hasła?”). \
                  Jeśli to nie Ty, zadzwoń do Centrum Obsługi Telefonicznej ZUS: 22 560 16 00.\n\n\
@@ -56,8 +56,16 @@ fn already_registered(owner: &person::Model) -> OutgoingMessage {
 
 pub async fn complete(db: &DatabaseConnection, reg: &row::Model) -> Result<Completion, DbErr> {
     let txn = db.begin().await?;
+    // The same person: the same PESEL, or document, or e-mail address.
+    let mut same = Condition::any().add(person::Column::Email.eq(reg.email.as_str()));
+    if let Some(pesel) = &reg.pesel {
+        same = same.add(person::Column::Pesel.eq(pesel.as_str()));
+    }
+    if let Some(document) = &reg.id_document {
+        same = same.add(person::Column::IdDocument.eq(document.as_str()));
+    }
     let owners = person::Entity::find()
-        .filter(Condition::any().add(person::Column::Pesel.eq(reg.pesel.as_str())).add(person::Column::Email.eq(reg.email.as_str())))
+        .filter(same)
         .all(&txn)
         .await?;
     if !owners.is_empty() {
@@ -92,6 +100,8 @@ pub async fn complete(db: &DatabaseConnection, reg: &row::Model) -> Result<Compl
         profile_confirmed: Set(false),
         created_at: Set(now),
         password_changed_at: Set(now),
+        birth_date: Set(reg.birth_date.clone()),
+        id_document: Set(reg.id_document.clone()),
         ..Default::default()
     }
     .insert(&txn)

@@ -4,9 +4,27 @@
 use app::ports::{RegistrationForm, registration::RegistrationProblem as P};
 
 use crate::{
-    domain::{CountryCodes, EmailAddress, Login, Nip, Pesel, PhoneNumber},
+    domain::{BirthDate, CountryCodes, EmailAddress, IdDocument, Login, Nip, Pesel, PhoneNumber},
     notifications::Channel,
 };
+
+/// Who registers: by PESEL, or — without one — by the date of birth and
+/// an identity document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Pesel(Pesel),
+    Document { birth_date: BirthDate, document: IdDocument },
+}
+
+impl Identity {
+    /// The throttle's key.
+    pub fn key(&self) -> String {
+        match self {
+            Identity::Pesel(pesel) => pesel.as_str().to_owned(),
+            Identity::Document { document, .. } => format!("doc:{document}"),
+        }
+    }
+}
 
 /// A form whose fields are all valid.
 #[derive(Debug, Clone)]
@@ -14,7 +32,7 @@ pub struct Valid {
     pub business: Option<(Nip, String)>,
     pub first_name: String,
     pub last_name: String,
-    pub pesel: Pesel,
+    pub identity: Identity,
     pub email: EmailAddress,
     pub phone: PhoneNumber,
     pub channel: Channel,
@@ -39,6 +57,35 @@ fn name(raw: &str, missing: P, problems: &mut Vec<P>) -> String {
     name
 }
 
+/// Who registers, or what is wrong with it (in the order of the fields).
+fn identity(form: &RegistrationForm, today: (u32, u32, u32)) -> Result<Identity, Vec<P>> {
+    if !form.no_pesel {
+        return match form.pesel.trim() {
+            "" => Err(vec![P::PeselMissing]),
+            typed => Pesel::parse(typed).map(Identity::Pesel).map_err(|_| vec![P::PeselInvalid]),
+        };
+    }
+    let birth_date = match form.birth_date.trim() {
+        "" => Err(P::BirthDateMissing),
+        typed => BirthDate::parse(typed, today).ok_or(P::BirthDateInvalid),
+    };
+    let document = match form.id_document.trim() {
+        "" => Err(P::DocumentMissing),
+        typed => IdDocument::parse(typed).ok_or(P::DocumentInvalid),
+    };
+    match (birth_date, document) {
+        (Ok(birth_date), Ok(document)) => Ok(Identity::Document { birth_date, document }),
+        (birth_date, document) => Err([birth_date.err(), document.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// Today as (year, month, day).
+fn today() -> (u32, u32, u32) {
+    let iso = crate::domain::calendar::date_of(crate::db::now_millis());
+    let part = |range: std::ops::Range<usize>| iso.get(range).and_then(|p| p.parse().ok()).unwrap_or(0);
+    (part(0..4), part(5..7), part(8..10))
+}
+
 pub fn check(form: &RegistrationForm, countries: &CountryCodes) -> Result<Valid, Vec<P>> {
     let mut problems = Vec::new();
     let business = match form.kind.as_str() {
@@ -51,10 +98,7 @@ pub fn check(form: &RegistrationForm, countries: &CountryCodes) -> Result<Valid,
     };
     let first_name = name(&form.first_name, P::FirstNameMissing, &mut problems);
     let last_name = name(&form.last_name, P::LastNameMissing, &mut problems);
-    let pesel = match form.pesel.trim() {
-        "" => Err(P::PeselMissing),
-        typed => Pesel::parse(typed).map_err(|_| P::PeselInvalid),
-    };
+    let identity = identity(form, today());
     let company = if business == Some(true) {
         let nip = match form.nip.trim() {
             "" => Err(P::NipMissing),
@@ -93,8 +137,11 @@ pub fn check(form: &RegistrationForm, countries: &CountryCodes) -> Result<Valid,
         Some((nip, name)) => (nip.as_ref().err(), name.as_ref().err()),
         None => (None, None),
     };
+    if let Err(identity_problems) = &identity {
+        problems.extend(identity_problems.iter().cloned());
+    }
     problems.extend(
-        [pesel.as_ref().err(), nip_problem, company_problem, email.as_ref().err(), phone.as_ref().err(), channel.as_ref().err(), login.as_ref().err()]
+        [nip_problem, company_problem, email.as_ref().err(), phone.as_ref().err(), channel.as_ref().err(), login.as_ref().err()]
             .into_iter()
             .flatten()
             .cloned(),
@@ -106,9 +153,9 @@ pub fn check(form: &RegistrationForm, countries: &CountryCodes) -> Result<Valid,
         Some((Ok(nip), Ok(company_name))) => Some((nip, company_name)),
         _ => None,
     };
-    match (pesel, email, phone, channel, login) {
-        (Ok(pesel), Ok(email), Ok(phone), Ok(channel), Ok(login)) => {
-            Ok(Valid { business, first_name, last_name, pesel, email, phone, channel, login })
+    match (identity, email, phone, channel, login) {
+        (Ok(identity), Ok(email), Ok(phone), Ok(channel), Ok(login)) => {
+            Ok(Valid { business, first_name, last_name, identity, email, phone, channel, login })
         }
         _ => Err(problems),
     }
@@ -124,6 +171,9 @@ mod tests {
             first_name: "Marta".into(),
             last_name: "Lis".into(),
             pesel: "90010112318".into(),
+            no_pesel: false,
+            birth_date: String::new(),
+            id_document: String::new(),
             email: "marta.lis@example.pl".into(),
             phone: "600 700 800".into(),
             channel: "email".into(),
@@ -152,6 +202,11 @@ mod tests {
         );
         let business = RegistrationForm { kind: "business".into(), nip: "526-000-12-47".into(), ..form() };
         assert_eq!(check(&business, &CountryCodes::default()).unwrap_err(), vec![P::NipInvalid, P::CompanyNameMissing]);
+        let without_pesel = RegistrationForm { pesel: String::new(), no_pesel: true, birth_date: "24.11.1985".into(), id_document: "abc 123456".into(), ..form() };
+        let valid = check(&without_pesel, &CountryCodes::default()).unwrap();
+        assert!(matches!(&valid.identity, Identity::Document { document, .. } if document.as_str() == "ABC123456"));
+        let half = RegistrationForm { no_pesel: true, birth_date: "31.02.1985".into(), ..form() };
+        assert_eq!(check(&half, &CountryCodes::default()).unwrap_err(), vec![P::BirthDateInvalid, P::DocumentMissing]);
         let abroad = RegistrationForm { phone: "+49 151 23456789".into(), ..form() };
         assert!(matches!(check(&abroad, &CountryCodes::default()).unwrap_err()[..], [P::PhoneCountry { .. }]));
     }

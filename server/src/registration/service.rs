@@ -123,7 +123,7 @@ impl RegistrationPort for RegistrationService {
         let checked = form::check(&form, &self.codes.sms_policy().countries);
         let who = PersonalData {
             login: form.login.trim().to_lowercase(),
-            pesel: form.pesel.trim().to_owned(),
+            pesel: if form.no_pesel { String::new() } else { form.pesel.trim().to_owned() },
             first_name: form.first_name.trim().to_owned(),
             last_name: form.last_name.trim().to_owned(),
         };
@@ -137,7 +137,7 @@ impl RegistrationPort for RegistrationService {
             }
         };
         // Every registration counts, per PESEL and per address.
-        let keys = AttemptKeys::for_target(FORM, valid.pesel.as_str(), self.client_ip.of(request));
+        let keys = AttemptKeys::for_target(FORM, &valid.identity.key(), self.client_ip.of(request));
         match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
             Admission::Granted(reserved) => self.throttle.failed(reserved),
             Admission::Wait { wait_ms } => return Err(RegistrationRefusal::Throttled { retry_after_secs: secs(wait_ms) }),
@@ -187,7 +187,7 @@ impl RegistrationPort for RegistrationService {
         }
         let Some(code) = VerificationCode::parse(&code) else { return Err(CodeRefusal::Problem(CodeProblem::Malformed)) };
         let fail = |what: &str, e: BackendError| CodeRefusal::Session(unavailable(what, e));
-        let keys = AttemptKeys::for_target(CODE_FORM, &reg.pesel, self.client_ip.of(request));
+        let keys = AttemptKeys::for_target(CODE_FORM, &reg.token_hash, self.client_ip.of(request));
         let reserved = match self.throttle.reserve(&keys).await.map_err(|e| fail("reserving an attempt", e))? {
             Admission::Granted(reserved) => reserved,
             Admission::Wait { wait_ms } => return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: secs(wait_ms) })),

@@ -6,7 +6,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::form::Valid;
+use super::form::{Identity, Valid};
 use crate::{
     db::{entities::registration as row, now_millis},
     notifications::Channel,
@@ -40,7 +40,18 @@ pub async fn create<C: ConnectionTrait>(
         kind: Set(if form.business.is_some() { "business" } else { "individual" }.into()),
         first_name: Set(form.first_name.clone()),
         last_name: Set(form.last_name.clone()),
-        pesel: Set(form.pesel.as_str().to_owned()),
+        pesel: Set(match &form.identity {
+            Identity::Pesel(pesel) => Some(pesel.as_str().to_owned()),
+            Identity::Document { .. } => None,
+        }),
+        birth_date: Set(match &form.identity {
+            Identity::Document { birth_date, .. } => Some(birth_date.iso()),
+            Identity::Pesel(_) => None,
+        }),
+        id_document: Set(match &form.identity {
+            Identity::Document { document, .. } => Some(document.as_str().to_owned()),
+            Identity::Pesel(_) => None,
+        }),
         email: Set(form.email.as_str().to_owned()),
         phone: Set(form.phone.as_str().to_owned()),
         recovery_channel: Set(match form.channel {

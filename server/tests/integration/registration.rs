@@ -81,7 +81,7 @@ on_both_databases! {
         assert!(html.contains("Profil założony") && html.contains("nie jest jeszcze potwierdzony"), "{html}");
         let marta = person(&app, "mlis").await.expect("the profile");
         assert!(!marta.profile_confirmed);
-        assert_eq!((marta.pesel.as_str(), marta.phone.as_str(), marta.recovery_channel.as_str()), (MARTA_PESEL, "+48600700800", "email"));
+        assert_eq!((marta.pesel.as_deref(), marta.phone.as_str(), marta.recovery_channel.as_str()), (Some(MARTA_PESEL), "+48600700800", "email"));
         // It cannot sign in until it is confirmed.
         assert_eq!(redirected_error(&app.sign_in("mlis", PASSWORD).await).unwrap()["ProfileUnconfirmed"]["login"], "mlis");
     }
@@ -123,7 +123,37 @@ on_both_databases! {
         assert_eq!(redirected_error(&taken).unwrap()["Problems"]["problems"], serde_json::json!(["LoginTaken"]));
         let chosen = post(&app, "/api/rejestracja-wybierz-login", "/rejestracja/login", &[("login", "marta.lis")], Some(&token)).await;
         assert_eq!(location(&chosen).as_deref(), Some("/rejestracja/gotowe"));
-        assert_eq!(person(&app, "marta.lis").await.unwrap().pesel, MARTA_PESEL);
+        assert_eq!(person(&app, "marta.lis").await.unwrap().pesel.as_deref(), Some(MARTA_PESEL));
+    }
+
+    without_a_pesel_the_date_of_birth_and_a_document_identify_the_person(app) {
+        let mut fields = form("", "olena@example.pl", "olena");
+        fields.extend([("no_pesel", "1"), ("birth_date", "24.11.1985"), ("id_document", "fx 1234567")]);
+        let token = register(&app, &fields).await;
+        let right = code_in(&newest(&app, "registration_code").await);
+        assert_eq!(location(&code(&app, &token, &right).await).as_deref(), Some("/rejestracja/gotowe"));
+        let olena = person(&app, "olena").await.expect("the profile");
+        assert_eq!((olena.pesel, olena.birth_date.as_deref(), olena.id_document.as_deref()), (None, Some("1985-11-24"), Some("FX1234567")));
+        // A second person without a PESEL is no clash; the same document is the same person.
+        let mut other = form("", "inna@example.pl", "inna");
+        other.extend([("no_pesel", "1"), ("birth_date", "01.02.1990"), ("id_document", "GB7654321")]);
+        let token = register(&app, &other).await;
+        let right = code_in(&newest(&app, "registration_code").await);
+        assert_eq!(location(&code(&app, &token, &right).await).as_deref(), Some("/rejestracja/gotowe"));
+        assert!(person(&app, "inna").await.is_some());
+        let mut again = form("", "ktos@example.pl", "ktos");
+        again.extend([("no_pesel", "1"), ("birth_date", "24.11.1985"), ("id_document", "FX-1234567")]);
+        let token = register(&app, &again).await;
+        let right = code_in(&newest(&app, "registration_code").await);
+        assert_eq!(location(&code(&app, &token, &right).await).as_deref(), Some("/rejestracja/gotowe"));
+        assert!(person(&app, "ktos").await.is_none());
+        assert_eq!(newest(&app, "already_registered").await.recipient, "olena@example.pl");
+        // Missing parts are named.
+        let mut half = form("", "nowa@example.pl", "nowa");
+        half.extend([("no_pesel", "1"), ("birth_date", "31.02.1985"), ("id_document", "")]);
+        let response = post(&app, "/api/zarejestruj", "/rejestracja", &half, None).await;
+        let problems = &redirected_error(&response).unwrap()["Problems"]["problems"];
+        assert!(problems.as_array().unwrap().iter().any(|p| p == "BirthDateInvalid") && problems.as_array().unwrap().iter().any(|p| p == "DocumentMissing"), "{problems}");
     }
 
     every_problem_of_the_form_is_named_at_once_and_nothing_is_sent(app) {

@@ -26,7 +26,10 @@ pub async fn register(
     #[server(default)] kind: String,
     first_name: String,
     last_name: String,
-    pesel: String,
+    #[server(default)] pesel: String,
+    #[server(default)] no_pesel: String,
+    #[server(default)] birth_date: String,
+    #[server(default)] id_document: String,
     email: String,
     phone: String,
     #[server(default)] channel: String,
@@ -46,6 +49,9 @@ pub async fn register(
         first_name: cut(&first_name, 100),
         last_name: cut(&last_name, 100),
         pesel: cut(&pesel, 32),
+        no_pesel: cut(&no_pesel, 1),
+        birth_date: cut(&birth_date, 16),
+        id_document: cut(&id_document, 32),
         email: cut(&email, 254),
         phone: cut(&phone, 32),
         channel: cut(&channel, 8),
@@ -58,6 +64,9 @@ pub async fn register(
         first_name,
         last_name,
         pesel,
+        no_pesel: !no_pesel.is_empty(),
+        birth_date,
+        id_document,
         email,
         phone,
         channel,
@@ -145,8 +154,21 @@ pub fn RegisterPage() -> impl IntoView {
                 </fieldset>
                 <TextField id="first_name" label="Imię" autocomplete="given-name" message=message_at("first_name") value=typed(|t| t.first_name)/>
                 <TextField id="last_name" label="Nazwisko" autocomplete="family-name" message=message_at("last_name") value=typed(|t| t.last_name)/>
-                <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr. Nie masz numeru PESEL? Profil założysz w placówce ZUS, z dokumentem tożsamości."
+                <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr."
                     message=message_at("pesel") value=typed(|t| t.pesel)/>
+                <fieldset class="fieldset">
+                    <legend class="field__label">"Nie masz numeru PESEL?"</legend>
+                    <div class="choice">
+                        <input class="choice__input" type="checkbox" name="no_pesel" id="no_pesel" value="1"
+                            checked=move || error.get().is_some_and(|e| !e.typed().no_pesel.is_empty())/>
+                        <label class="choice__label" for="no_pesel">"Nie mam numeru PESEL"</label>
+                    </div>
+                    <p class="hint">"Wtedy zostaw pole PESEL puste i podaj datę urodzenia oraz dokument tożsamości."</p>
+                    <TextField id="birth_date" label="Data urodzenia" hint="dd.mm.rrrr, np. 24.11.1985." autocomplete="bday"
+                        message=message_at("birth_date") value=typed(|t| t.birth_date)/>
+                    <TextField id="id_document" label="Seria i numer dokumentu tożsamości" hint="Dowodu osobistego albo paszportu, np. ABC123456."
+                        message=message_at("id_document") value=typed(|t| t.id_document)/>
+                </fieldset>
                 <fieldset class="fieldset">
                     <legend class="field__label">"Firma"</legend>
                     <p class="hint">"Tylko jeśli zakładasz profil jako przedsiębiorca: z profilem powstanie konto płatnika dla tego NIP."</p>

@@ -12,8 +12,9 @@ pub struct Model {
     pub login: String,
     /// argon2id PHC string.
     pub password_hash: String,
+    /// None for a person without a PESEL (then `birth_date` and `id_document`).
     #[sea_orm(unique)]
-    pub pesel: String,
+    pub pesel: Option<String>,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -25,6 +26,11 @@ pub struct Model {
     pub profile_confirmed: bool,
     pub created_at: i64,
     pub password_changed_at: i64,
+    /// ISO date of birth, for a person without a PESEL.
+    pub birth_date: Option<String>,
+    /// Series and number of an identity document (upper case, no spaces), for a person without a PESEL.
+    #[sea_orm(unique)]
+    pub id_document: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

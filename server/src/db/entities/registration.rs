@@ -11,7 +11,11 @@ pub struct Model {
     pub kind: String,
     pub first_name: String,
     pub last_name: String,
-    pub pesel: String,
+    pub pesel: Option<String>,
+    /// ISO date, for a person without a PESEL.
+    pub birth_date: Option<String>,
+    /// Series and number of an identity document, for a person without a PESEL.
+    pub id_document: Option<String>,
     pub email: String,
     /// E.164.
     pub phone: String,

@@ -20,7 +20,10 @@ impl MigrationTrait for Migration {
                     .col(string_len("kind", 16))
                     .col(string_len("first_name", 100))
                     .col(string_len("last_name", 100))
-                    .col(string_len("pesel", 11))
+                    // A person without a PESEL gives the date of birth and an identity document.
+                    .col(string_len_null("pesel", 11))
+                    .col(string_len_null("birth_date", 10))
+                    .col(string_len_null("id_document", 32))
                     .col(string_len("email", 254))
                     .col(string_len("phone", 16))
                     .col(string_len("recovery_channel", 8))

@@ -13,6 +13,7 @@ mod m20261127_001101_proxy_grantor_pesel;
 mod m20261128_000301_password_resets;
 mod m20261128_000805_profile_confirmations;
 mod m20261128_000901_registrations;
+mod m20261128_001001_persons_without_pesel;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000301_password_resets::Migration),
             Box::new(m20261128_000805_profile_confirmations::Migration),
             Box::new(m20261128_000901_registrations::Migration),
+            Box::new(m20261128_001001_persons_without_pesel::Migration),
         ]
     }
 }
