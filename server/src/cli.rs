@@ -10,6 +10,7 @@ pub const USAGE: &str = "\
 Użycie (usage):
   server                                                  uruchamia portal (runs the portal)
   server confirm-profile --pesel <PESEL> [--note <TEKST>] potwierdza profil w placówce ZUS (confirms a profile at a ZUS office)
+  server confirm-profile --document <SERIA_NUMER> [...]   to samo dla osoby bez numeru PESEL (the same, for a person without a PESEL)
   server --help                                           ta pomoc (this help)
 Kody wyjścia confirm-profile (exit codes): 0 potwierdzono, 1 błąd bazy danych,
   2 błędne argumenty lub konfiguracja, 3 brak profilu z tym numerem PESEL,
@@ -68,7 +69,7 @@ mod tests {
         let Ok(Invocation::ConfirmProfile(args)) = parse(&["confirm-profile", "--pesel", "89113056793"]) else {
             panic!("not parsed");
         };
-        assert_eq!(args.pesel.as_str(), "89113056793");
+        assert_eq!(args.key, crate::profile_confirmation::ProfileKey::Pesel(crate::domain::Pesel::parse("89113056793").unwrap()));
         assert_eq!(
             parse(&["confirm-profile", "--pesel", "1234"]),
             Err(UsageError::ConfirmProfile(ArgsError::InvalidPesel(PeselError::Format)))

@@ -13,11 +13,11 @@ use std::process::ExitCode;
 use crate::{
     config::Settings,
     db,
-    domain::{Pesel, PeselError, calendar},
+    domain::{IdDocument, Pesel, PeselError, calendar},
     telemetry,
 };
 
-use super::{Attribution, ConfirmError, ConfirmationMethod, ProfileConfirmations, masked_pesel};
+use super::{Attribution, ConfirmError, ConfirmationMethod, ProfileConfirmations, ProfileKey};
 
 pub const EXIT_DATABASE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
@@ -30,14 +30,19 @@ pub const NOTE_MAX_CHARS: usize = 500;
 /// What `confirm-profile` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmProfileArgs {
-    pub pesel: Pesel,
+    /// `--pesel`, or `--document` for a person without a PESEL.
+    pub key: ProfileKey,
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArgsError {
-    #[error("brak numeru PESEL: podaj --pesel <PESEL> (--pesel is required)")]
+    #[error("brak numeru PESEL: podaj --pesel <PESEL> albo, dla osoby bez numeru PESEL, --document <SERIA_NUMER> (--pesel or --document is required)")]
     MissingPesel,
+    #[error("podaj --pesel albo --document, nie oba (--pesel or --document, not both)")]
+    BothKeys,
+    #[error("nieprawidłowa seria i numer dokumentu: od 5 do 20 liter i cyfr (invalid document series and number)")]
+    InvalidDocument,
     #[error("{0} podano więcej niż raz ({0} given more than once)")]
     Repeated(&'static str),
     #[error("{0} wymaga wartości ({0} needs a value)")]
@@ -67,6 +72,7 @@ impl ConfirmProfileArgs {
         S: AsRef<str>,
     {
         let mut pesel = None;
+        let mut document = None;
         let mut note = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -77,6 +83,7 @@ impl ConfirmProfileArgs {
             };
             let (name, slot): (&'static str, &mut Option<String>) = match name {
                 "--pesel" => ("--pesel", &mut pesel),
+                "--document" => ("--document", &mut document),
                 "--note" => ("--note", &mut note),
                 _ => return Err(ArgsError::UnknownOption(crate::telemetry::sanitised(arg))),
             };
@@ -89,14 +96,19 @@ impl ConfirmProfileArgs {
             };
             *slot = Some(value);
         }
-        let pesel = Pesel::parse(&pesel.ok_or(ArgsError::MissingPesel)?).map_err(ArgsError::InvalidPesel)?;
+        let key = match (pesel, document) {
+            (Some(_), Some(_)) => return Err(ArgsError::BothKeys),
+            (Some(pesel), None) => ProfileKey::Pesel(Pesel::parse(&pesel).map_err(ArgsError::InvalidPesel)?),
+            (None, Some(document)) => ProfileKey::Document(IdDocument::parse(&document).ok_or(ArgsError::InvalidDocument)?),
+            (None, None) => return Err(ArgsError::MissingPesel),
+        };
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         if let Some(n) = &note
             && (n.chars().count() > NOTE_MAX_CHARS || n.chars().any(char::is_control))
         {
             return Err(ArgsError::BadNote);
         }
-        Ok(ConfirmProfileArgs { pesel, note })
+        Ok(ConfirmProfileArgs { key, note })
     }
 }
 
@@ -129,13 +141,13 @@ pub async fn run(args: ConfirmProfileArgs) -> ExitCode {
             return ExitCode::from(EXIT_DATABASE);
         }
     };
-    let pesel = masked_pesel(&args.pesel);
+    let who = args.key.masked();
     let attribution = Attribution { run_by: run_by(), note: args.note };
-    tracing::info!(command = "confirm-profile", %pesel, run_by = attribution.run_by.as_deref().unwrap_or("-"), "operator command");
-    let confirmed = ProfileConfirmations::new(db).confirm(&args.pesel, ConfirmationMethod::Office, &attribution).await;
+    tracing::info!(command = "confirm-profile", %who, run_by = attribution.run_by.as_deref().unwrap_or("-"), "operator command");
+    let confirmed = ProfileConfirmations::new(db).confirm(&args.key, ConfirmationMethod::Office, &attribution).await;
     match confirmed {
         Ok(c) => {
-            println!("Profil potwierdzony (profile confirmed): login {}, {} {}, PESEL {pesel}.", c.login, c.first_name, c.last_name);
+            println!("Profil potwierdzony (profile confirmed): login {}, {} {}, {who}.", c.login, c.first_name, c.last_name);
             println!(
                 "Zapisano potwierdzenie nr {} w placówce ZUS, {} (recorded: office).",
                 c.record_id,
@@ -144,7 +156,7 @@ pub async fn run(args: ConfirmProfileArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            tracing::warn!(command = "confirm-profile", %pesel, error = %e, "profile not confirmed");
+            tracing::warn!(command = "confirm-profile", %who, error = %e, "profile not confirmed");
             eprintln!("eZUS: {e}");
             ExitCode::from(e.exit_code())
         }
@@ -174,13 +186,17 @@ mod tests {
     #[test]
     fn the_pesel_with_or_without_equals_and_an_optional_note() {
         let plain = parse(&["--pesel", "89113056793"]).unwrap();
-        assert_eq!(plain.pesel.as_str(), "89113056793");
+        assert_eq!(plain.key, ProfileKey::Pesel(Pesel::parse("89113056793").unwrap()));
         assert_eq!(plain.note, None);
         let joined = parse(&["--pesel=89113056793", "--note", "  dowód osobisty ABC123 "]).unwrap();
-        assert_eq!(joined.pesel, plain.pesel);
+        assert_eq!(joined.key, plain.key);
         assert_eq!(joined.note.as_deref(), Some("dowód osobisty ABC123"));
         let first = parse(&["--note=", "--pesel", " 89113056793 "]).unwrap();
-        assert_eq!((first.pesel.as_str(), first.note), ("89113056793", None));
+        assert_eq!((first.key, first.note), (plain.key.clone(), None));
+        let document = parse(&["--document", "abc 123456"]).unwrap();
+        assert_eq!(document.key, ProfileKey::Document(IdDocument::parse("ABC123456").unwrap()));
+        assert_eq!(parse(&["--document", "AB"]), Err(ArgsError::InvalidDocument));
+        assert_eq!(parse(&["--document", "ABC123456", "--pesel", "89113056793"]), Err(ArgsError::BothKeys));
     }
 
     #[test]
@@ -217,8 +233,8 @@ mod tests {
 
     #[test]
     fn each_refusal_has_its_exit_code() {
-        let unknown = ConfirmError::UnknownPesel { pesel: "*******6793".into() };
-        let again = ConfirmError::AlreadyConfirmed { login: "pzielinski".into(), pesel: "*******6793".into() };
+        let unknown = ConfirmError::UnknownPesel { who: "PESEL *******6793".into() };
+        let again = ConfirmError::AlreadyConfirmed { login: "pzielinski".into(), who: "PESEL *******6793".into() };
         let down = ConfirmError::Database(sea_orm::DbErr::Custom("down".into()));
         assert_eq!([unknown.exit_code(), again.exit_code(), down.exit_code()], [3, 4, 1]);
     }

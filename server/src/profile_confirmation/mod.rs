@@ -14,4 +14,4 @@ pub mod command;
 mod service;
 pub mod unconfirmed;
 
-pub use service::{Attribution, ConfirmError, ConfirmationMethod, Confirmed, ProfileConfirmations, masked_pesel};
+pub use service::{Attribution, ConfirmError, ConfirmationMethod, Confirmed, ProfileConfirmations, ProfileKey, masked_pesel};

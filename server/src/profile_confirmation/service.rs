@@ -14,8 +14,33 @@ use crate::{
         entities::{person, profile_confirmation},
         now_millis,
     },
-    domain::Pesel,
+    domain::{IdDocument, Pesel},
 };
+
+/// Whose profile: by PESEL or, for a person without one, by the identity
+/// document they registered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileKey {
+    Pesel(Pesel),
+    Document(IdDocument),
+}
+
+impl ProfileKey {
+    fn matches(&self) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            ProfileKey::Pesel(pesel) => person::Column::Pesel.eq(pesel.as_str()),
+            ProfileKey::Document(document) => person::Column::IdDocument.eq(document.as_str()),
+        }
+    }
+
+    /// As output and logs show it: "PESEL *******6793", "dokument *****4567".
+    pub fn masked(&self) -> String {
+        match self {
+            ProfileKey::Pesel(pesel) => format!("PESEL {}", masked_pesel(pesel)),
+            ProfileKey::Document(document) => format!("dokument {}", last_four(document.as_str())),
+        }
+    }
+}
 
 /// How a profile was confirmed (stored in `profile_confirmations.method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,19 +83,23 @@ pub struct Confirmed {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfirmError {
-    #[error("nie ma profilu z numerem PESEL {pesel} (no profile with this PESEL)")]
-    UnknownPesel { pesel: String },
-    #[error("profil {login} (PESEL {pesel}) jest już potwierdzony; nic nie zmieniono (the profile is already confirmed)")]
-    AlreadyConfirmed { login: String, pesel: String },
+    /// `who`: [`ProfileKey::masked`].
+    #[error("nie ma profilu: {who} (no such profile)")]
+    UnknownPesel { who: String },
+    #[error("profil {login} ({who}) jest już potwierdzony; nic nie zmieniono (the profile is already confirmed)")]
+    AlreadyConfirmed { login: String, who: String },
     #[error("baza danych (database): {0}")]
     Database(#[from] DbErr),
 }
 
 /// `*******6793`: a PESEL as output and logs show it, the last 4 digits only.
 pub fn masked_pesel(pesel: &Pesel) -> String {
-    let digits = pesel.as_str();
-    let shown = digits.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(shown), &digits[shown..])
+    last_four(pesel.as_str())
+}
+
+fn last_four(text: &str) -> String {
+    let shown = text.len().saturating_sub(4);
+    format!("{}{}", "*".repeat(shown), &text[shown..])
 }
 
 #[derive(Clone)]
@@ -83,10 +112,10 @@ impl ProfileConfirmations {
         ProfileConfirmations { db }
     }
 
-    /// Confirms the profile of the person with this PESEL and records how.
+    /// Confirms the profile of the person with this PESEL (or document) and records how.
     pub async fn confirm(
         &self,
-        pesel: &Pesel,
+        key: &ProfileKey,
         method: ConfirmationMethod,
         attribution: &Attribution,
     ) -> Result<Confirmed, ConfirmError> {
@@ -98,19 +127,19 @@ impl ProfileConfirmations {
         // confirmations, the second finds nothing to change.
         let updated = person::Entity::update_many()
             .col_expr(person::Column::ProfileConfirmed, Expr::value(true))
-            .filter(person::Column::Pesel.eq(pesel.as_str()))
+            .filter(key.matches())
             .filter(person::Column::ProfileConfirmed.eq(false))
             .exec(&txn)
             .await?;
-        let found = person::Entity::find().filter(person::Column::Pesel.eq(pesel.as_str())).one(&txn).await?;
+        let found = person::Entity::find().filter(key.matches()).one(&txn).await?;
         let person = match (updated.rows_affected, found) {
             (1, Some(person)) => person,
             (_, found) => {
                 txn.rollback().await?;
-                let pesel = masked_pesel(pesel);
+                let who = key.masked();
                 return Err(match found {
-                    None => ConfirmError::UnknownPesel { pesel },
-                    Some(person) => ConfirmError::AlreadyConfirmed { login: person.login, pesel },
+                    None => ConfirmError::UnknownPesel { who },
+                    Some(person) => ConfirmError::AlreadyConfirmed { login: person.login, who },
                 });
             }
         };
@@ -145,6 +174,7 @@ mod tests {
     fn only_the_last_four_digits_are_shown() {
         let pesel = Pesel::parse("89113056793").unwrap();
         assert_eq!(masked_pesel(&pesel), "*******6793");
+        assert_eq!(ProfileKey::Document(IdDocument::parse("ABC123456").unwrap()).masked(), "dokument *****3456");
     }
 
     #[test]

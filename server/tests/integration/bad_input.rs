@@ -56,7 +56,7 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/odzyskaj-haslo-nowe", "/nie-pamietam-hasla/nowe-haslo", &[], &[]),
     endpoint("/api/odzyskaj-haslo-ocen", "/nie-pamietam-hasla/nowe-haslo", &["new_password"], &[]),
     endpoint("/api/odzyskaj-haslo-zapisz", "/nie-pamietam-hasla/nowe-haslo", &["new_password", "repeated"], &[]),
-    endpoint("/api/zarejestruj", "/rejestracja", &["first_name", "last_name", "pesel", "email", "phone", "login", "new_password", "repeated"], &["kind", "channel", "nip", "company_name"]),
+    endpoint("/api/zarejestruj", "/rejestracja", &["first_name", "last_name", "email", "phone", "login", "new_password", "repeated"], &["kind", "pesel", "no_pesel", "birth_date", "id_document", "channel", "nip", "company_name"]),
     endpoint("/api/ocen-haslo-rejestracja", "/rejestracja", &["new_password"], &[]),
     endpoint("/api/rejestracja-kod", "/rejestracja/kod", &[], &[]),
     endpoint("/api/rejestracja-potwierdz", "/rejestracja/kod", &[], &["code"]),

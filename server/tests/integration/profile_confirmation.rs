@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use ezus_server::{
     db::entities::{person, profile_confirmation},
-    profile_confirmation::{Attribution, ConfirmError, ConfirmationMethod, ProfileConfirmations},
+    profile_confirmation::{Attribution, ConfirmError, ConfirmationMethod, ProfileConfirmations, ProfileKey},
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -17,8 +17,8 @@ use crate::support::*;
 /// A valid PESEL that no test person has.
 const NOBODY: &str = "44051401359";
 
-fn pesel(raw: &str) -> ezus_server::domain::Pesel {
-    ezus_server::domain::Pesel::parse(raw).unwrap()
+fn pesel(raw: &str) -> ProfileKey {
+    ProfileKey::Pesel(ezus_server::domain::Pesel::parse(raw).unwrap())
 }
 
 fn at_the_office() -> Attribution {
@@ -64,7 +64,7 @@ on_both_databases! {
         service.confirm(&pesel(PIOTR.pesel), ConfirmationMethod::Office, &at_the_office()).await.unwrap();
         let again = service.confirm(&pesel(PIOTR.pesel), ConfirmationMethod::LoginGovPl, &Attribution::default()).await;
         match again {
-            Err(ConfirmError::AlreadyConfirmed { login, pesel }) => assert_eq!((login.as_str(), pesel.as_str()), ("pzielinski", "*******6793")),
+            Err(ConfirmError::AlreadyConfirmed { login, who }) => assert_eq!((login.as_str(), who.as_str()), ("pzielinski", "PESEL *******6793")),
             other => panic!("expected AlreadyConfirmed, got {other:?}"),
         }
         // A profile confirmed from the start is refused the same way.
@@ -77,7 +77,7 @@ on_both_databases! {
         let db = app.db().await;
         let unknown = ProfileConfirmations::new(db.clone()).confirm(&pesel(NOBODY), ConfirmationMethod::Office, &at_the_office()).await;
         match unknown {
-            Err(ConfirmError::UnknownPesel { pesel }) => assert_eq!(pesel, "*******1359"),
+            Err(ConfirmError::UnknownPesel { who }) => assert_eq!(who, "PESEL *******1359"),
             other => panic!("expected UnknownPesel, got {other:?}"),
         }
         assert!(records(&db).await.is_empty());
@@ -143,7 +143,7 @@ async fn the_operator_command_says_what_it_did_with_its_exit_code() {
 
     let unknown = confirm_profile(&url, &["--pesel", NOBODY]);
     assert_eq!(unknown.status.code(), Some(3), "{unknown:?}");
-    assert!(text(&unknown.stderr).contains("nie ma profilu z numerem PESEL *******1359"), "{unknown:?}");
+    assert!(text(&unknown.stderr).contains("nie ma profilu: PESEL *******1359"), "{unknown:?}");
 
     let invalid = confirm_profile(&url, &["--pesel", "89113056794"]);
     assert_eq!(invalid.status.code(), Some(2), "{invalid:?}");

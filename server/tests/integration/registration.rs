@@ -3,7 +3,11 @@
 //! a login taken meanwhile is asked for again; the profile waits to be
 //! confirmed.
 
-use ezus_server::db::entities::{payer, person};
+use ezus_server::{
+    db::entities::{payer, person},
+    domain::IdDocument,
+    profile_confirmation::{Attribution, ConfirmationMethod, ProfileConfirmations, ProfileKey},
+};
 use reqwest::header;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -134,6 +138,10 @@ on_both_databases! {
         assert_eq!(location(&code(&app, &token, &right).await).as_deref(), Some("/rejestracja/gotowe"));
         let olena = person(&app, "olena").await.expect("the profile");
         assert_eq!((olena.pesel, olena.birth_date.as_deref(), olena.id_document.as_deref()), (None, Some("1985-11-24"), Some("FX1234567")));
+        // At the office she is confirmed by her document, and may sign in.
+        let key = ProfileKey::Document(IdDocument::parse("FX1234567").unwrap());
+        ProfileConfirmations::new(app.db().await).confirm(&key, ConfirmationMethod::Office, &Attribution::default()).await.unwrap();
+        assert_eq!(location(&app.sign_in("olena", PASSWORD).await).as_deref(), Some("/kod-weryfikacyjny"));
         // A second person without a PESEL is no clash; the same document is the same person.
         let mut other = form("", "inna@example.pl", "inna");
         other.extend([("no_pesel", "1"), ("birth_date", "01.02.1990"), ("id_document", "GB7654321")]);
