@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use http::{HeaderValue, request::Parts};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use subtle::ConstantTimeEq;
+use tokio::time::Instant;
 
 use super::{
     complete::{Completion, complete, free_login},
@@ -22,6 +23,7 @@ use crate::{
     error::BackendError,
     http::client_ip::ClientIp,
     notifications::{self, Channel},
+    same_answer::{ANSWER_FLOOR, answer_no_sooner_than},
     passwords::{check::NewPasswordCheck, hasher::{HashError, PasswordHasher}, policy::PersonalData},
     session::{CookiePolicy, SessionToken, unavailable},
     sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
@@ -181,6 +183,7 @@ impl RegistrationPort for RegistrationService {
     }
 
     async fn submit_code(&self, request: &Parts, code: String) -> Result<AfterCode, CodeRefusal> {
+        let started = Instant::now();
         let reg = self.at_code(request).await.map_err(CodeRefusal::Session)?;
         if code.trim().is_empty() {
             return Err(CodeRefusal::Problem(CodeProblem::Missing));
@@ -209,7 +212,10 @@ impl RegistrationPort for RegistrationService {
         if !store::mark_verified(&self.db, &reg).await.map_err(|e| fail("marking the code", e.into()))? {
             return Err(CodeRefusal::Problem(CodeProblem::Expired));
         }
-        self.finish(&reg).await.map_err(|e| fail("making the profile", e))
+        // A new profile and a notice to the owner of taken data take the same time.
+        let finished = self.finish(&reg).await;
+        answer_no_sooner_than(started, ANSWER_FLOOR).await;
+        finished.map_err(|e| fail("making the profile", e))
     }
 
     async fn resend_code(&self, request: &Parts) -> Result<u64, CodeRefusal> {

@@ -107,7 +107,9 @@ on_both_databases! {
         for (pesel, email, login) in [(JAN.pesel, "ktos@example.pl", "ktos1"), (MARTA_PESEL, JAN.email, "ktos2")] {
             let token = register(&app, &form(pesel, email, login)).await;
             let right = code_in(&newest(&app, "registration_code").await);
+            let started = std::time::Instant::now();
             assert_eq!(location(&code(&app, &token, &right).await).as_deref(), Some("/rejestracja/gotowe"), "the same page as a new profile");
+            assert!(started.elapsed() >= ezus_server::same_answer::ANSWER_FLOOR, "and in the same time as a new profile");
             assert!(get(&app, "/rejestracja/gotowe", &token).await.text().await.unwrap().contains("Profil założony"));
             assert!(person(&app, login).await.is_none(), "no second profile");
         }

@@ -189,7 +189,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <NewPasswordFields refused check announcement label="Hasło" repeat_label="Powtórz hasło" replaces_one=false/>
                 <button type="submit" class="button">"Załóż profil"</button>
             </ActionForm>
-            <p>"Masz już profil? " <a href=routes::SIGN_IN>"Zaloguj się"</a></p>
+            <p>"Masz już profil? " <a href=routes::SIGN_IN>"Wróć do logowania"</a></p>
         </div>
     }
 }
