@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+mod code_entry;
 mod error_summary;
 mod idle_warning;
 mod layout;
@@ -14,6 +15,7 @@ mod session_page;
 mod sign_out;
 mod text_field;
 
+pub use code_entry::{CodeEntry, SENT_AGAIN};
 pub use error_summary::{ErrorSummary, ErrorTitle, FieldError};
 pub use idle_warning::IdleWarning;
 pub use layout::{SiteFooter, SiteHeader, SkipLink};

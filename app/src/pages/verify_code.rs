@@ -3,12 +3,11 @@
 
 use crate::components::PageHeading;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::sign_in::throttled_message;
 use crate::{
-    components::{ErrorSummary, ErrorTitle, FieldError, MaskedDestination, ResendWait, SessionPage, SignOutForm},
+    components::{CodeEntry, ErrorSummary, ErrorTitle, FieldError, MaskedDestination, ResendWait, SessionPage, SignOutForm},
     errors::{self, AppError},
 };
 
@@ -164,7 +163,7 @@ pub async fn resend_code() -> Result<u64, CodeError> {
     let result = match backend.resend_code(&request).await {
         Ok(resend_in_secs) => {
             // Without JavaScript the page learns of the new code from the address.
-            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", crate::routes::VERIFY_CODE));
+            leptos_axum::redirect(&format!("{}?{}=1", crate::routes::VERIFY_CODE, crate::components::SENT_AGAIN));
             Ok(resend_in_secs)
         }
         Err(refusal) => Err(CodeError::from(refusal)),
@@ -172,7 +171,6 @@ pub async fn resend_code() -> Result<u64, CodeError> {
     ports::with_refusal_status(result, CodeError::status)
 }
 
-const SENT_AGAIN: &str = "wyslano";
 
 #[component]
 pub fn VerifyCodePage() -> impl IntoView {
@@ -189,36 +187,8 @@ pub fn VerifyCodePage() -> impl IntoView {
 fn CodeForm(prompt: CodePrompt) -> impl IntoView {
     let submit = ServerAction::<SubmitCode>::new();
     let resend = ServerAction::<ResendCode>::new();
-    let query = use_query_map();
-    let error = Signal::derive(move || {
-        submit.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
-    });
-    let code_message = Signal::derive(move || match error.get() {
-        Some(CodeError::Problem(p)) if p.at_field() => Some(p.message()),
-        _ => None,
-    });
-    // A new code makes the old one's problem history.
-    Effect::new(move |_| {
-        if matches!(resend.value().get(), Some(Ok(_))) {
-            submit.clear();
-        }
-    });
-    let sent_again = move || {
-        matches!(resend.value().get(), Some(Ok(_)))
-            || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
-    };
-    // The wait before another code, as the server last said it.
-    let first_wait = prompt.resend_in_secs;
-    let resend_in = Signal::derive(move || match resend.value().get() {
-        Some(Ok(secs)) | Some(Err(CodeError::Problem(CodeProblem::ResendTooSoon { retry_after_secs: secs }))) => secs,
-        _ => first_wait,
-    });
-    // After too many wrong tries (or when the code died) only a new code
-    // helps: the page offers it first and stops asking for the old one.
-    let code_dead = Signal::derive(move || {
-        matches!(submit.value().get(), Some(Err(CodeError::Problem(CodeProblem::Exhausted | CodeProblem::Expired))))
-            && !matches!(resend.value().get(), Some(Ok(_)))
-    });
+    let entry = CodeEntry::new(submit, resend, prompt.resend_in_secs);
+    let CodeEntry { code_message, sent_again, resend_in, code_dead, .. } = entry;
     let channel = prompt.channel;
     let where_to = match channel {
         CodeChannel::Sms => view! {
@@ -236,8 +206,8 @@ fn CodeForm(prompt: CodePrompt) -> impl IntoView {
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
-            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary()]).unwrap_or_default())/>
-            {move || sent_again().then(|| view! {
+            <ErrorSummary errors=entry.summary()/>
+            {move || sent_again.get().then(|| view! {
                 <div class="notice" role="status">
                     <p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p>
                 </div>

@@ -2,12 +2,11 @@
 //! not shown: the page must read the same whether or not a profile matched.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{ErrorSummary, PageHeading, ResendWait, SessionPage, TextField},
+    components::{CodeEntry, ErrorSummary, PageHeading, ResendWait, SessionPage, TextField},
     errors::AppError,
-    pages::verify_code::{CodeError, CodeProblem},
+    pages::verify_code::CodeError,
     routes,
 };
 
@@ -19,7 +18,7 @@ pub async fn load_reset_code() -> Result<u64, AppError> {
 
 #[server(prefix = "/api", endpoint = "odzyskaj-haslo-potwierdz")]
 pub async fn submit_reset_code(#[server(default)] code: String) -> Result<(), CodeError> {
-    use crate::ports::{self, CodeRefusal, PasswordResetPort};
+    use crate::{pages::verify_code::CodeProblem, ports::{self, CodeRefusal, PasswordResetPort}};
     let Some((backend, request)) = ports::port_and_request::<dyn PasswordResetPort>() else {
         return Err(AppError::Unavailable.into());
     };
@@ -46,15 +45,13 @@ pub async fn resend_reset_code() -> Result<u64, CodeError> {
     };
     let result = match backend.resend_code(&request).await {
         Ok(secs) => {
-            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", routes::RESET_CODE));
+            leptos_axum::redirect(&format!("{}?{}=1", routes::RESET_CODE, crate::components::SENT_AGAIN));
             Ok(secs)
         }
         Err(refusal) => Err(CodeError::from(refusal)),
     };
     ports::with_refusal_status(result, CodeError::status)
 }
-
-const SENT_AGAIN: &str = "wyslano";
 
 #[component]
 pub fn ResetCodePage() -> impl IntoView {
@@ -71,35 +68,13 @@ pub fn ResetCodePage() -> impl IntoView {
 fn ResetCodeForm(resend_in_secs: u64) -> impl IntoView {
     let submit = ServerAction::<SubmitResetCode>::new();
     let resend = ServerAction::<ResendResetCode>::new();
-    let query = use_query_map();
-    // A new code makes the old one's problem history.
-    Effect::new(move |_| {
-        if matches!(resend.value().get(), Some(Ok(_))) {
-            submit.clear();
-        }
-    });
-    let error = Signal::derive(move || {
-        submit.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
-    });
-    let sent_again = move || {
-        matches!(resend.value().get(), Some(Ok(_))) || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
-    };
-    let resend_in = Signal::derive(move || match resend.value().get() {
-        Some(Ok(secs)) | Some(Err(CodeError::Problem(CodeProblem::ResendTooSoon { retry_after_secs: secs }))) => secs,
-        _ => resend_in_secs,
-    });
-    let code_dead = Signal::derive(move || {
-        matches!(submit.value().get(), Some(Err(CodeError::Problem(CodeProblem::Exhausted | CodeProblem::Expired))))
-    });
-    let code_message = Signal::derive(move || match error.get() {
-        Some(CodeError::Problem(p)) if p.at_field() => Some(p.message()),
-        _ => None,
-    });
+    let entry = CodeEntry::new(submit, resend, resend_in_secs);
+    let CodeEntry { code_message, sent_again, resend_in, code_dead, .. } = entry;
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
-            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary()]).unwrap_or_default())/>
-            {move || sent_again().then(|| view! {
+            <ErrorSummary errors=entry.summary()/>
+            {move || sent_again.get().then(|| view! {
                 <div class="notice" role="status"><p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p></div>
             })}
             <p>

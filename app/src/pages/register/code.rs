@@ -3,13 +3,12 @@
 //! went.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, MaskedDestination, PageHeading, ResendWait, SessionPage, TextField},
+    components::{CodeEntry, ErrorSummary, MaskedDestination, PageHeading, ResendWait, SessionPage, TextField},
     errors::AppError,
-    pages::verify_code::{CodeChannel, CodeError, CodeProblem},
+    pages::verify_code::{CodeChannel, CodeError},
     routes,
 };
 
@@ -28,7 +27,7 @@ pub async fn load_registration_code() -> Result<RegistrationCodePrompt, AppError
 
 #[server(prefix = "/api", endpoint = "rejestracja-potwierdz")]
 pub async fn submit_registration_code(#[server(default)] code: String) -> Result<(), CodeError> {
-    use crate::ports::{self, AfterCode, CodeRefusal, RegistrationPort};
+    use crate::{pages::verify_code::CodeProblem, ports::{self, AfterCode, CodeRefusal, RegistrationPort}};
     let Some((backend, request)) = ports::port_and_request::<dyn RegistrationPort>() else {
         return Err(AppError::Unavailable.into());
     };
@@ -59,15 +58,13 @@ pub async fn resend_registration_code() -> Result<u64, CodeError> {
     };
     let result = match backend.resend_code(&request).await {
         Ok(secs) => {
-            leptos_axum::redirect(&format!("{}?{SENT_AGAIN}=1", routes::REGISTRATION_CODE));
+            leptos_axum::redirect(&format!("{}?{}=1", routes::REGISTRATION_CODE, crate::components::SENT_AGAIN));
             Ok(secs)
         }
         Err(refusal) => Err(CodeError::from(refusal)),
     };
     ports::with_refusal_status(result, CodeError::status)
 }
-
-const SENT_AGAIN: &str = "wyslano";
 
 #[component]
 pub fn RegistrationCodePage() -> impl IntoView {
@@ -84,37 +81,15 @@ pub fn RegistrationCodePage() -> impl IntoView {
 fn RegistrationCodeForm(prompt: RegistrationCodePrompt) -> impl IntoView {
     let submit = ServerAction::<SubmitRegistrationCode>::new();
     let resend = ServerAction::<ResendRegistrationCode>::new();
-    let query = use_query_map();
-    Effect::new(move |_| {
-        if matches!(resend.value().get(), Some(Ok(_))) {
-            submit.clear();
-        }
-    });
-    let error = Signal::derive(move || {
-        submit.value().get().and_then(Result::err).or_else(|| resend.value().get().and_then(Result::err))
-    });
-    let sent_again = move || {
-        matches!(resend.value().get(), Some(Ok(_))) || (resend.value().get().is_none() && query.read().get(SENT_AGAIN).is_some())
-    };
-    let first_wait = prompt.resend_in_secs;
-    let resend_in = Signal::derive(move || match resend.value().get() {
-        Some(Ok(secs)) | Some(Err(CodeError::Problem(CodeProblem::ResendTooSoon { retry_after_secs: secs }))) => secs,
-        _ => first_wait,
-    });
-    let code_dead = Signal::derive(move || {
-        matches!(submit.value().get(), Some(Err(CodeError::Problem(CodeProblem::Exhausted | CodeProblem::Expired))))
-    });
-    let code_message = Signal::derive(move || match error.get() {
-        Some(CodeError::Problem(p)) if p.at_field() => Some(p.message()),
-        _ => None,
-    });
+    let entry = CodeEntry::new(submit, resend, prompt.resend_in_secs);
+    let CodeEntry { code_message, sent_again, resend_in, code_dead, .. } = entry;
     let (channel, masked) = (prompt.channel, prompt.masked_destination);
     let how = if channel == CodeChannel::Sms { "SMS" } else { "e-mail" };
     view! {
         <div class="page page--narrow">
             <PageHeading>"Wpisz kod weryfikacyjny"</PageHeading>
-            <ErrorSummary errors=Signal::derive(move || error.get().map(|e| vec![e.summary()]).unwrap_or_default())/>
-            {move || sent_again().then(|| view! {
+            <ErrorSummary errors=entry.summary()/>
+            {move || sent_again.get().then(|| view! {
                 <div class="notice" role="status"><p>"Wysłaliśmy nowy kod. Poprzedni kod jest już nieważny."</p></div>
             })}
             <p>"Wysłaliśmy " {how} " z kodem na " <MaskedDestination channel masked/> "."</p>
