@@ -85,3 +85,37 @@ test('Marta registers, is refused until confirmed, is confirmed at the office, a
   await continueToPortal(page, MARTA.email);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Witaj, ${MARTA.name}`);
 });
+
+test('a login taken meanwhile is asked for again after the code, with a free one suggested', async ({ page }) => {
+  await gotoReady(page, '/rejestracja');
+  const group = (name: string) => page.getByRole('group', { name });
+  await group('Zakładasz profil jako').getByLabel('Osoba fizyczna', { exact: true }).check();
+  await page.getByLabel('Imię', { exact: true }).fill('Tomasz');
+  await page.getByLabel('Nazwisko', { exact: true }).fill('Kowalski');
+  await page.getByLabel('PESEL', { exact: true }).fill('85071512348');
+  await page.getByLabel('Adres e-mail', { exact: true }).fill('tomasz.kowalski@example.pl');
+  await page.getByLabel('Telefon komórkowy', { exact: true }).fill('600 700 900');
+  await group('Kanał odzyskiwania dostępu').getByLabel('E-mail', { exact: true }).check();
+  // Jan's login: nobody is told it is taken before the code.
+  await page.getByLabel('Login', { exact: true }).fill('jkowalski');
+  await page.getByLabel('Hasło', { exact: true }).fill('modrzew kajak herbata 4');
+  await page.getByLabel('Powtórz hasło', { exact: true }).fill('modrzew kajak herbata 4');
+  await page.getByRole('button', { name: 'Załóż profil', exact: true }).click();
+  await expect(page).toHaveURL(/\/rejestracja\/kod$/);
+  await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, 'tomasz.kowalski@example.pl'));
+  await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
+
+  await expect(page).toHaveURL(/\/rejestracja\/login$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wybierz inny login');
+  await expect(page.getByLabel('Login', { exact: true })).toHaveValue('jkowalski2');
+  await expectNoAxeViolations(page, '/rejestracja/login');
+  await page.getByLabel('Login', { exact: true }).fill('jkowalski');
+  await page.getByRole('button', { name: 'Załóż profil', exact: true }).click();
+  await expect(errorSummary(page)).toContainText('Ten login jest już zajęty. Wybierz inny.');
+  await expect(page).toHaveTitle('Błąd: Wybierz inny login – eZUS');
+  await expectNoAxeViolations(page, '/rejestracja/login, taken');
+  await page.getByLabel('Login', { exact: true }).fill('tomasz.kowalski');
+  await page.getByRole('button', { name: 'Załóż profil', exact: true }).click();
+  await expect(page).toHaveURL(/\/rejestracja\/gotowe$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil założony');
+});
