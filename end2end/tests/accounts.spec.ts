@@ -98,7 +98,13 @@ test('Jan cannot skip a step, then works in each of his accounts and roles', asy
   await expectNoAxeViolations(page, '/portal as payer');
 
   // The bakery, as its proxy.
-  await switchAccount(page, /^Konto pełnomocnika – Piekarnia Wiśniewscy sp\. z o\.o\./);
+  // The proxy's end date, in words inside <time datetime>, is part of its option's description.
+  await page.getByRole('link', { name: 'Zmień konto' }).click();
+  await expect(page).toHaveURL(/\/wybierz-konto$/);
+  const proxyOption = page.getByRole('radio', { name: /^Konto pełnomocnika – Piekarnia/ });
+  await expect(proxyOption).toHaveAccessibleDescription(/Ważne do \d{1,2} [a-ząćęłńóśźż]+ \d{4}\.$/);
+  await expect(page.locator('.choice__hint time[datetime]').first()).toHaveAttribute('datetime', /^\d{4}-\d{2}-\d{2}$/);
+  await choose(page, /^Konto pełnomocnika – Piekarnia Wiśniewscy sp\. z o\.o\./);
   await expect(page.getByRole('heading', { level: 2, name: 'Działasz jako pełnomocnik' })).toBeVisible();
   await expect(page.getByText('Maria Wiśniewska, prezes zarządu')).toBeVisible();
   // "udzieliła": the verb agrees with the grantor; the date sits in <time datetime>.

@@ -1,4 +1,5 @@
 use super::PageHeading;
+use crate::format::Date;
 use leptos::prelude::*;
 
 /// One option of a radio group.
@@ -8,6 +9,8 @@ pub struct RadioOption {
     pub value: String,
     pub label: String,
     pub hint: String,
+    /// A date that ends the hint: "Ważne do 24 listopada 2028." (label, ISO date).
+    pub date: Option<(&'static str, String)>,
     pub checked: bool,
 }
 
@@ -48,7 +51,10 @@ pub fn RadioChoices(
                                 aria-describedby=hint_id.clone()
                             />
                             <label class="choice__label" for=option.id>{option.label}</label>
-                            <p class="choice__hint" id=hint_id>{option.hint}</p>
+                            <p class="choice__hint" id=hint_id>
+                                {option.hint}
+                                {option.date.map(|(label, iso)| view! { " " {label} " " <Date iso/> "." })}
+                            </p>
                         </div>
                     }
                 })

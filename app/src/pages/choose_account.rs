@@ -58,19 +58,12 @@ impl AccountChoice {
                 "Twoje ubezpieczenie, świadczenia i sprawy, które załatwiasz we własnym imieniu.".into()
             }
             AccountKind::Payer => format!("Firma, którą prowadzisz. NIP {}.", self.nip.clone().unwrap_or_default()),
-            AccountKind::Proxy => {
-                let mut hint = format!(
-                    "NIP {}. Pełnomocnictwo udzielone przez: {}. Zakres: {}.",
-                    self.nip.clone().unwrap_or_default(),
-                    self.grantor.clone().unwrap_or_default(),
-                    scope_label(self.scope.as_deref().unwrap_or_default())
-                );
-                if let Some(to) = &self.valid_to {
-                    let to = crate::format::date_long(to).unwrap_or_else(|| to.clone());
-                    hint.push_str(&format!(" Ważne do {to}."));
-                }
-                hint
-            }
+            AccountKind::Proxy => format!(
+                "NIP {}. Pełnomocnictwo udzielone przez: {}. Zakres: {}.",
+                self.nip.clone().unwrap_or_default(),
+                self.grantor.clone().unwrap_or_default(),
+                scope_label(self.scope.as_deref().unwrap_or_default())
+            ),
         }
     }
 }
@@ -169,6 +162,8 @@ fn AccountForm(accounts: Vec<AccountChoice>) -> impl IntoView {
             id: format!("account-{i}"),
             label: account.title(),
             hint: account.hint(),
+            // A proxy's end date, in words and in `<time datetime>`.
+            date: account.valid_to.clone().map(|iso| ("Ważne do", iso)),
             value: account.value,
             checked: account.current,
         })

@@ -109,6 +109,7 @@ fn RoleForm(roles: Vec<RoleChoice>) -> impl IntoView {
             value: choice.role.value().into(),
             label: choice.role.label().into(),
             hint: choice.role.hint().into(),
+            date: None,
             checked: choice.current,
         })
         .collect();
