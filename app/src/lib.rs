@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod errors;
+pub mod form_error;
 pub mod format;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, PageHeading, TextField},
-    errors::{self, AppError},
+    components::{ErrorSummary, PageHeading, TextField},
+    form_error::{FieldProblem, FormError},
     routes,
 };
 
@@ -43,77 +43,39 @@ impl LoginReminderProblem {
     }
 }
 
+impl FieldProblem for LoginReminderProblem {
+    fn message(&self) -> String {
+        LoginReminderProblem::message(*self).into()
+    }
+
+    fn field(&self) -> &'static str {
+        LoginReminderProblem::field(*self)
+    }
+}
+
+/// What was typed, given back after a refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypedContact {
+    pub pesel: String,
+    pub contact: String,
+}
+
 /// A refused request, with what was typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum LoginReminderError {
-    #[error("form refused: {problems:?}")]
-    Problems { problems: Vec<LoginReminderProblem>, pesel: String, contact: String },
-    #[error("throttled for {retry_after_secs} s")]
-    Throttled { retry_after_secs: u64, pesel: String, contact: String },
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl LoginReminderError {
-    pub fn status(&self) -> http::StatusCode {
-        match self {
-            Self::Problems { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Throttled { .. } => http::StatusCode::TOO_MANY_REQUESTS,
-            Self::App(app) => app.status(),
-        }
-    }
-
-    fn typed(&self) -> (String, String) {
-        match self {
-            Self::Problems { pesel, contact, .. } | Self::Throttled { pesel, contact, .. } => (pesel.clone(), contact.clone()),
-            Self::App(_) => Default::default(),
-        }
-    }
-
-    fn summary(&self) -> Vec<FieldError> {
-        match self {
-            Self::Problems { problems, .. } => problems.iter().map(|p| FieldError::at(p.field(), p.message())).collect(),
-            Self::Throttled { retry_after_secs, .. } => vec![FieldError::general(errors::too_many_requests(*retry_after_secs))],
-            Self::App(app) => vec![FieldError::general(app.message())],
-        }
-    }
-
-    fn at(&self, field: &str) -> Option<String> {
-        match self {
-            Self::Problems { problems, .. } => problems.iter().find(|p| p.field() == field).map(|p| p.message().to_owned()),
-            _ => None,
-        }
-    }
-}
-
-impl leptos::server_fn::error::FromServerFnError for LoginReminderError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
-
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        LoginReminderError::App(errors::server_fn_failure(value).into())
-    }
-}
+pub type LoginReminderError = FormError<LoginReminderProblem, TypedContact>;
 
 #[server(prefix = "/api", endpoint = "przypomnij-login")]
 pub async fn send_login_reminder(pesel: String, contact: String) -> Result<(), LoginReminderError> {
-    use crate::ports::{self, LoginReminderPort, LoginReminderRefusal};
+    use crate::ports::{self, LoginReminderPort};
     let Some((backend, request)) = ports::port_and_request::<dyn LoginReminderPort>() else {
-        return Err(AppError::Unavailable.into());
+        return Err(crate::errors::AppError::Unavailable.into());
     };
-    let typed = (pesel.chars().take(32).collect::<String>(), contact.chars().take(254).collect::<String>());
+    let typed = TypedContact { pesel: pesel.chars().take(32).collect(), contact: contact.chars().take(254).collect() };
     let result = match backend.send_login(&request, pesel, contact).await {
         Ok(()) => {
             leptos_axum::redirect(&format!("{}?{SENT}=1", routes::FORGOT_LOGIN));
             Ok(())
         }
-        Err(LoginReminderRefusal::Problems(problems)) => {
-            Err(LoginReminderError::Problems { problems, pesel: typed.0, contact: typed.1 })
-        }
-        Err(LoginReminderRefusal::Throttled { retry_after_secs }) => {
-            ports::set_retry_after(retry_after_secs);
-            Err(LoginReminderError::Throttled { retry_after_secs, pesel: typed.0, contact: typed.1 })
-        }
-        Err(LoginReminderRefusal::Unavailable) => Err(AppError::Unavailable.into()),
+        Err(refusal) => Err(LoginReminderError::refused(refusal, typed)),
     };
     ports::with_refusal_status(result, LoginReminderError::status)
 }
@@ -131,7 +93,7 @@ pub fn ForgotLoginPage() -> impl IntoView {
     let sent = move || {
         matches!(action.value().get(), Some(Ok(()))) || (action.value().get().is_none() && query.read().get(SENT).is_some())
     };
-    let typed = move |pick: fn((String, String)) -> String| {
+    let typed = move |pick: fn(TypedContact) -> String| {
         Signal::derive(move || error.get().map(|e| pick(e.typed())).unwrap_or_default())
     };
     let message_at = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.at(field)));
@@ -149,10 +111,10 @@ pub fn ForgotLoginPage() -> impl IntoView {
             <p>"Podaj PESEL i adres e-mail albo numer telefonu komórkowego zapisany w Twoim profilu. Jeśli są zgodne z profilem, wyślemy na nie Twój login."</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr."
-                    message=message_at("pesel") value=typed(|t| t.0)/>
+                    message=message_at("pesel") value=typed(|t| t.pesel)/>
                 <TextField id="contact" label="Adres e-mail lub telefon komórkowy" autocomplete="email"
                     hint="Np. jan.kowalski@example.pl albo 600 100 200."
-                    message=message_at("contact") value=typed(|t| t.1)/>
+                    message=message_at("contact") value=typed(|t| t.contact)/>
                 <button type="submit" class="button">"Wyślij login"</button>
             </ActionForm>
             <p>"Nie masz już dostępu do tego adresu ani numeru? Login przypomnisz sobie w placówce ZUS albo przez Centrum Obsługi Telefonicznej ZUS (22 560 16 00)."</p>

@@ -6,14 +6,7 @@ use http::request::Parts;
 pub use crate::pages::forgot_login::LoginReminderProblem;
 
 /// Why the form was refused. Never whether the data matched a profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoginReminderRefusal {
-    /// Every problem of the form, in the order of its fields.
-    Problems(Vec<LoginReminderProblem>),
-    /// Too many requests for this PESEL or from this address.
-    Throttled { retry_after_secs: u64 },
-    Unavailable,
-}
+pub type LoginReminderRefusal = super::FormRefusal<LoginReminderProblem>;
 
 /// For anyone, signed in or not.
 #[async_trait]

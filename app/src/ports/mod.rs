@@ -84,6 +84,17 @@ pub struct SignedIn {
     pub next: NextStep,
 }
 
+/// Why a form that anyone may send was refused (never whether its data
+/// matched anything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormRefusal<P> {
+    /// Every problem of the form, in the order of its fields.
+    Problems(Vec<P>),
+    /// Too many requests for this target or from this address.
+    Throttled { retry_after_secs: u64 },
+    Unavailable,
+}
+
 /// Why a session-bound request could not be served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionRefusal {

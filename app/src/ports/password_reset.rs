@@ -12,13 +12,7 @@ pub use crate::pages::forgot_password::ResetStartProblem;
 use crate::pages::change_password::PasswordAssessment;
 
 /// Why the first form was refused (never whether the data matched).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResetStartRefusal {
-    /// Every problem of the form, in the order of its fields.
-    Problems(Vec<ResetStartProblem>),
-    Throttled { retry_after_secs: u64 },
-    Unavailable,
-}
+pub type ResetStartRefusal = super::FormRefusal<ResetStartProblem>;
 
 /// For anyone; each step after the first for the holder of the reset's cookie.
 /// Out of turn, a step is refused with `SessionRefusal::StepPending` naming

@@ -31,12 +31,7 @@ pub struct RegistrationForm {
     pub company_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RegistrationRefusal {
-    Problems(Vec<RegistrationProblem>),
-    Throttled { retry_after_secs: u64 },
-    Unavailable,
-}
+pub type RegistrationRefusal = super::FormRefusal<RegistrationProblem>;
 
 /// Where a right code leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{ErrorSummary, FieldError, PageHeading, TextField},
-    errors::{self, AppError},
+    components::{ErrorSummary, PageHeading, TextField},
+    form_error::{FieldProblem, FormError},
     routes,
 };
 
@@ -43,76 +43,40 @@ impl ResetStartProblem {
     }
 }
 
+impl FieldProblem for ResetStartProblem {
+    fn message(&self) -> String {
+        ResetStartProblem::message(*self).into()
+    }
+
+    fn field(&self) -> &'static str {
+        ResetStartProblem::field(*self)
+    }
+}
+
+/// What was typed, given back after a refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypedLogin {
+    pub login: String,
+    pub pesel: String,
+}
+
 /// A refused first form, with what was typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum ResetStartError {
-    #[error("form refused: {problems:?}")]
-    Problems { problems: Vec<ResetStartProblem>, login: String, pesel: String },
-    #[error("throttled for {retry_after_secs} s")]
-    Throttled { retry_after_secs: u64, login: String, pesel: String },
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl ResetStartError {
-    pub fn status(&self) -> http::StatusCode {
-        match self {
-            Self::Problems { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Throttled { .. } => http::StatusCode::TOO_MANY_REQUESTS,
-            Self::App(app) => app.status(),
-        }
-    }
-
-    fn typed(&self) -> (String, String) {
-        match self {
-            Self::Problems { login, pesel, .. } | Self::Throttled { login, pesel, .. } => (login.clone(), pesel.clone()),
-            Self::App(_) => Default::default(),
-        }
-    }
-
-    fn summary(&self) -> Vec<FieldError> {
-        match self {
-            Self::Problems { problems, .. } => problems.iter().map(|p| FieldError::at(p.field(), p.message())).collect(),
-            Self::Throttled { retry_after_secs, .. } => vec![FieldError::general(errors::too_many_requests(*retry_after_secs))],
-            Self::App(app) => vec![FieldError::general(app.message())],
-        }
-    }
-
-    fn at(&self, field: &str) -> Option<String> {
-        match self {
-            Self::Problems { problems, .. } => problems.iter().find(|p| p.field() == field).map(|p| p.message().to_owned()),
-            _ => None,
-        }
-    }
-}
-
-impl leptos::server_fn::error::FromServerFnError for ResetStartError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
-
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        ResetStartError::App(errors::server_fn_failure(value).into())
-    }
-}
+pub type ResetStartError = FormError<ResetStartProblem, TypedLogin>;
 
 #[server(prefix = "/api", endpoint = "odzyskaj-haslo")]
 pub async fn start_password_reset(login: String, pesel: String) -> Result<(), ResetStartError> {
-    use crate::ports::{self, PasswordResetPort, ResetStartRefusal};
+    use crate::ports::{self, PasswordResetPort};
     let Some((backend, request)) = ports::port_and_request::<dyn PasswordResetPort>() else {
-        return Err(AppError::Unavailable.into());
+        return Err(crate::errors::AppError::Unavailable.into());
     };
-    let typed = (login.chars().take(64).collect::<String>(), pesel.chars().take(32).collect::<String>());
+    let typed = TypedLogin { login: login.chars().take(64).collect(), pesel: pesel.chars().take(32).collect() };
     let result = match backend.start(&request, login, pesel).await {
         Ok(set_cookie) => {
             ports::append_set_cookie(set_cookie);
             leptos_axum::redirect(routes::RESET_CODE);
             Ok(())
         }
-        Err(ResetStartRefusal::Problems(problems)) => Err(ResetStartError::Problems { problems, login: typed.0, pesel: typed.1 }),
-        Err(ResetStartRefusal::Throttled { retry_after_secs }) => {
-            ports::set_retry_after(retry_after_secs);
-            Err(ResetStartError::Throttled { retry_after_secs, login: typed.0, pesel: typed.1 })
-        }
-        Err(ResetStartRefusal::Unavailable) => Err(AppError::Unavailable.into()),
+        Err(refusal) => Err(ResetStartError::refused(refusal, typed)),
     };
     ports::with_refusal_status(result, ResetStartError::status)
 }
@@ -121,7 +85,7 @@ pub async fn start_password_reset(login: String, pesel: String) -> Result<(), Re
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<StartPasswordReset>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let typed = move |pick: fn((String, String)) -> String| {
+    let typed = move |pick: fn(TypedLogin) -> String| {
         Signal::derive(move || error.get().map(|e| pick(e.typed())).unwrap_or_default())
     };
     let message_at = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.at(field)));
@@ -135,9 +99,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 "SMS-em albo e-mailem, tak jak kody do logowania. Po wpisaniu kodu ustawisz nowe hasło."
             </p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <TextField id="login" label="Login" autocomplete="username" message=message_at("login") value=typed(|t| t.0)/>
+                <TextField id="login" label="Login" autocomplete="username" message=message_at("login") value=typed(|t| t.login)/>
                 <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr."
-                    message=message_at("pesel") value=typed(|t| t.1)/>
+                    message=message_at("pesel") value=typed(|t| t.pesel)/>
                 <button type="submit" class="button">"Dalej"</button>
             </ActionForm>
             <p>
