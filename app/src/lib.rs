@@ -33,7 +33,7 @@ use pages::{
     not_found::NotFoundPage,
     forgot_login::ForgotLoginPage,
     forgot_password::{ForgotPasswordPage, ResetCodePage, ResetDonePage, ResetNewPasswordPage},
-    planned::LoginGovPlPage,
+    login_gov_pl::{LoginGovPlFailedPage, LoginGovPlPage},
     register::{RegisterPage, RegistrationCodePage, RegistrationDonePage, RegistrationLoginPage},
     portal::PortalPage,
     profile::ProfilePage,
@@ -104,11 +104,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/profil/potwierdz") view=ConfirmContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/wylogowano") view=SignedOutPage/>
-                    <Route path=path!("/rejestracja") view=RegisterPage/>
+                    <Route path=path!("/rejestracja") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/rejestracja/kod") view=RegistrationCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/rejestracja/login") view=RegistrationLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/rejestracja/gotowe") view=RegistrationDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/login-gov-pl") view=LoginGovPlPage/>
+                    <Route path=path!("/login-gov-pl/blad") view=LoginGovPlFailedPage/>
                     <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
                     <Route path=path!("/nie-pamietam-hasla/kod") view=ResetCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/nie-pamietam-hasla/nowe-haslo") view=ResetNewPasswordPage ssr=SsrMode::Async/>

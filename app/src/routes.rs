@@ -19,6 +19,12 @@ pub const REGISTRATION_CODE: &str = "/rejestracja/kod";
 pub const REGISTRATION_LOGIN: &str = "/rejestracja/login";
 pub const REGISTRATION_DONE: &str = "/rejestracja/gotowe";
 pub const LOGIN_GOV_PL: &str = "/login-gov-pl";
+/// POST: the signed request for the node (an auto-submitting form).
+pub const LOGIN_GOV_PL_START: &str = "/login-gov-pl/start";
+pub const LOGIN_GOV_PL_FAILED: &str = "/login-gov-pl/blad";
+/// The assertion consumer service: the node posts the artifact here.
+pub const SAML_ACS: &str = "/saml/acs";
+pub const SAML_METADATA: &str = "/saml/metadata";
 pub const FORGOT_PASSWORD: &str = "/nie-pamietam-hasla";
 pub const RESET_CODE: &str = "/nie-pamietam-hasla/kod";
 pub const RESET_NEW_PASSWORD: &str = "/nie-pamietam-hasla/nowe-haslo";

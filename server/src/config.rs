@@ -4,6 +4,7 @@
 //! `LEPTOS_*` variables). Bad configuration stops the server at start-up with
 //! one line that names the key.
 
+mod national_node;
 mod retention;
 mod sms;
 
@@ -12,7 +13,7 @@ use std::path::Path;
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
 
-pub use self::{retention::RetentionSettings, sms::SmsSettings};
+pub use self::{national_node::NationalNodeSettings, retention::RetentionSettings, sms::SmsSettings};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -28,6 +29,7 @@ pub struct Settings {
     pub sms: SmsSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    pub national_node: NationalNodeSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -307,6 +309,7 @@ impl Settings {
         self.notifications.validate(self.site.dev_mode)?;
         self.sms.validate()?;
         self.retention.validate()?;
+        self.national_node.validate(self.site.dev_mode)?;
         if let Some((key, problem)) = self.breached_passwords.problem() {
             return Err(ConfigError::key(key, problem));
         }

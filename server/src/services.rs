@@ -12,6 +12,7 @@ use crate::{
     accounts::AccountsService,
     http::client_ip::ClientIp,
     login_reminder::LoginReminderService,
+    national_node::NationalNodeService,
     notifications::DevInboxService,
     passwords::{check::NewPasswordCheck, hasher::PasswordHasher},
     password_change::PasswordChangeService,
@@ -45,10 +46,18 @@ impl Services {
         gate: &SessionGate,
         client_ip: &ClientIp,
         codes: &VerificationCodes,
+        node: Option<&Arc<NationalNodeService>>,
         dev_mode: bool,
     ) -> Self {
         Services {
-            sign_in: Arc::new(SignInService::new(db.clone(), hasher.clone(), gate.clone(), client_ip.clone(), codes.clone())),
+            sign_in: Arc::new(SignInService::new(
+                db.clone(),
+                hasher.clone(),
+                gate.clone(),
+                client_ip.clone(),
+                codes.clone(),
+                node.cloned(),
+            )),
             step_up: Arc::new(StepUpService::new(db.clone(), gate.clone(), client_ip.clone(), codes.clone())),
             password_change: Arc::new(PasswordChangeService::new(
                 db.clone(),

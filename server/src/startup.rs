@@ -1,6 +1,6 @@
 //! Builds the whole server: database, back end, HTTP stack, listener.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{App, shell};
 use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
@@ -16,6 +16,7 @@ use crate::{
     config::Settings,
     db, demo_data,
     error::BackendError,
+    national_node::{self, NationalNodeService, back_channel::BackChannel},
     http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, form_body, health, security_headers},
     passwords::{
         check::{CheckSetupError, NewPasswordCheck},
@@ -40,6 +41,10 @@ pub enum StartupError {
     DemoData(#[from] BackendError),
     #[error("notifications: {0}")]
     Notifications(#[from] TransportError),
+    #[error("{0}")]
+    NationalNode(#[from] crate::config::ConfigError),
+    #[error("national_node: HTTP client for the back channel: {0}")]
+    BackChannel(#[from] reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -71,8 +76,10 @@ impl Application {
         let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
         let client_ip = ClientIp::new(settings.http.trusted_proxies());
         let codes = VerificationCodes::new(db.clone(), SmsPolicy::from_settings(&settings.sms));
-        let services = Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, &codes, settings.site.dev_mode);
-        let router = router(&settings, services, gate, db);
+        let node = login_gov_pl(&settings, &db, &gate)?;
+        let services =
+            Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, &codes, node.as_ref(), settings.site.dev_mode);
+        let router = router(&settings, services, gate, db, node);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
         let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
@@ -111,18 +118,48 @@ impl Application {
     }
 }
 
-fn router(settings: &Settings, services: Services, gate: SessionGate, db: DatabaseConnection) -> Router {
+/// The login.gov.pl service provider, when configured (its keys loaded now,
+/// so that a bad key stops the start-up).
+fn login_gov_pl(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    gate: &SessionGate,
+) -> Result<Option<Arc<NationalNodeService>>, StartupError> {
+    let node = &settings.national_node;
+    if !node.enabled {
+        return Ok(None);
+    }
+    let profile = Arc::new(node.profile()?);
+    let timeout = Duration::from_secs(node.back_channel_timeout_secs);
+    let back_channel = BackChannel::new(timeout)?;
+    let service =
+        NationalNodeService::new(db.clone(), profile, back_channel, gate.clone(), settings.site.dev_mode, node.sign_in_minutes);
+    tracing::info!(node = %node.node_entity_id, sp = %node.sp_entity_id, "login.gov.pl sign-in on");
+    Ok(Some(Arc::new(service)))
+}
+
+fn router(
+    settings: &Settings,
+    services: Services,
+    gate: SessionGate,
+    db: DatabaseConnection,
+    node: Option<Arc<NationalNodeService>>,
+) -> Router {
     let leptos_options = settings.leptos_options().clone();
     let routes = generate_route_list(App);
     let context = move || services.provide();
-    let headers = security_headers::SecurityHeaders { hsts: !settings.site.dev_mode };
+    let headers = security_headers::SecurityHeaders {
+        hsts: !settings.site.dev_mode,
+        node_form_action: node.as_ref().and_then(|n| security_headers::origin_of(&n.profile().sso_url)),
+    };
     let dev_mode = settings.site.dev_mode;
     let same_origin = csrf::SameOrigin::new(&settings.site.public_origin);
     let timeout = Duration::from_secs(settings.http.request_timeout_secs);
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::live))
-        .route("/readyz", get(move || health::ready(db.clone())))
+        .route("/readyz", get(move || health::ready(db.clone())));
+    national_node::routes::add(router, node)
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -140,7 +177,7 @@ fn router(settings: &Settings, services: Services, gate: SessionGate, db: Databa
         .layer(CatchPanicLayer::custom(error_pages::panic_response))
         .layer(middleware::from_fn(error_pages::dress))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(move |request, next| security_headers::apply(headers, request, next)))
+        .layer(middleware::from_fn(move |request, next| security_headers::apply(headers.clone(), request, next)))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,6 +1,7 @@
 //! `/logowanie`: login and password.
 
 use crate::components::PageHeading;
+use crate::pages::login_gov_pl::LoginGovPlSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -250,6 +251,7 @@ pub fn SignInPage() -> impl IntoView {
                 <li><a href=routes::FORGOT_PASSWORD>"Nie pamiętasz hasła?"</a></li>
                 <li><a href=routes::FORGOT_LOGIN>"Nie pamiętasz loginu?"</a></li>
             </ul>
+            <LoginGovPlSection/>
             <h2 class="heading-s">"Nie masz jeszcze profilu w eZUS?"</h2>
             <p><a href=routes::REGISTER>"Zarejestruj się"</a></p>
         </div>

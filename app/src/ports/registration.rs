@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use http::{HeaderValue, request::Parts};
 
 use super::{CodeRefusal, SessionRefusal};
-pub use crate::pages::register::{RegistrationCodePrompt, RegistrationProblem};
+pub use crate::pages::register::{RegistrationCodePrompt, RegistrationProblem, VouchedIdentity};
 use crate::pages::change_password::PasswordAssessment;
 
 /// The form as typed.
@@ -45,6 +45,10 @@ pub enum AfterCode {
 /// For anyone; each step after the form for the holder of its cookie.
 #[async_trait]
 pub trait RegistrationPort: Send + Sync + 'static {
+    /// What login.gov.pl vouched for, when the person came from there with
+    /// a PESEL that has no profile (the form then takes these, locked).
+    async fn vouched_identity(&self, request: &Parts) -> Result<Option<VouchedIdentity>, SessionRefusal>;
+
     /// Checks the form and sends the code to the contact it names; the cookie.
     async fn start(&self, request: &Parts, form: RegistrationForm) -> Result<HeaderValue, RegistrationRefusal>;
 

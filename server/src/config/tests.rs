@@ -21,6 +21,24 @@ fn production() -> String {
         .replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"")
         .replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"")
         .replace("sms_gateway_token = \"\"", "sms_gateway_token = \"t0ken\"")
+        // The shipped node settings are the simulator's, with published keys.
+        .replace("\nenabled = true\n# The SP's", "\nenabled = false\n# The SP's")
+}
+
+#[test]
+fn the_published_node_keys_and_plain_http_are_refused_outside_dev_mode() {
+    let node_on = production().replace("\nenabled = false\n# The SP's", "\nenabled = true\n# The SP's");
+    let e = Settings::from_toml(&node_on, "Leptos.toml").unwrap_err().to_string();
+    assert!(e.contains("national_node") && e.contains("https://"), "{e}");
+    let https = node_on.replace("\"http://127.0.0.1:", "\"https://127.0.0.1:");
+    let e = Settings::from_toml(&https, "Leptos.toml").unwrap_err().to_string();
+    assert!(e.contains("national_node") && e.contains("dev-keys"), "{e}");
+    let own = https.replace("server/dev-keys/", "/etc/ezus/").replace("node-simulator/dev-keys/", "/etc/ezus/");
+    assert!(Settings::from_toml(&own, "Leptos.toml").unwrap().national_node.enabled);
+    let e = Settings::from_toml(&dev().replace("min_loa = \"substantial\"", "min_loa = \"medium\""), "Leptos.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("national_node.min_loa"), "{e}");
 }
 
 #[test]

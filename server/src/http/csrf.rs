@@ -47,8 +47,18 @@ impl SameOrigin {
     }
 }
 
+/// The one state-changing address a page elsewhere posts to by design:
+/// login.gov.pl returns the artifact to the assertion consumer service.
+/// What protects it instead: the answer counts only for the browser whose
+/// cookie began that very sign-in (`national_node::store::take_request`),
+/// and everything it says comes signed over the back channel.
+const CROSS_SITE_BY_DESIGN: &str = app::routes::SAML_ACS;
+
 pub async fn guard(policy: SameOrigin, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || policy.allows(request.headers()) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || request.uri().path() == CROSS_SITE_BY_DESIGN
+        || policy.allows(request.headers())
+    {
         return next.run(request).await;
     }
     let text = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("-").chars().take(80).collect::<String>();

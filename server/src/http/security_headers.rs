@@ -6,9 +6,18 @@ use axum::{extract::Request, middleware::Next, response::Response};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use http::{HeaderValue, header};
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct SecurityHeaders {
     pub hsts: bool,
+    /// The node's origin (login.gov.pl), which the page that starts a
+    /// sign-in there — and only that page — may post a form to.
+    pub node_form_action: Option<String>,
+}
+
+/// `https://host[:port]` of a URL, for a CSP source.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    Some(url.origin().ascii_serialization()).filter(|o| o != "null")
 }
 
 pub async fn apply(policy: SecurityHeaders, mut request: Request, next: Next) -> Response {
@@ -25,6 +34,10 @@ pub async fn apply(policy: SecurityHeaders, mut request: Request, next: Next) ->
         request.extensions_mut().insert(CspNonce(nonce.clone()));
     }
     let static_asset = request.uri().path().starts_with("/pkg/");
+    let form_action = match &policy.node_form_action {
+        Some(node) if request.uri().path() == app::routes::LOGIN_GOV_PL_START => format!("'self' {node}"),
+        _ => "'self'".to_owned(),
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let script_src = match &nonce {
@@ -34,7 +47,7 @@ pub async fn apply(policy: SecurityHeaders, mut request: Request, next: Next) ->
     let csp = format!(
         "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action {form_action}; frame-ancestors 'none'"
     );
     if let Ok(csp) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);

@@ -9,10 +9,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbEr
 use super::store;
 use crate::{
     db::{
-        entities::{payer, person, registration as row},
+        entities::{payer, person, profile_confirmation, registration as row},
         now_millis,
     },
     notifications::{self, Channel, OutgoingMessage},
+    profile_confirmation::ConfirmationMethod,
     step_up::codes,
 };
 
@@ -97,7 +98,8 @@ pub async fn complete(db: &DatabaseConnection, reg: &row::Model) -> Result<Compl
         email: Set(reg.email.clone()),
         phone: Set(reg.phone.clone()),
         recovery_channel: Set(reg.recovery_channel.clone()),
-        profile_confirmed: Set(false),
+        // Vouched for by login.gov.pl: confirmed at once.
+        profile_confirmed: Set(reg.node_verified),
         created_at: Set(now),
         password_changed_at: Set(now),
         birth_date: Set(reg.birth_date.clone()),
@@ -124,8 +126,20 @@ pub async fn complete(db: &DatabaseConnection, reg: &row::Model) -> Result<Compl
             .await?;
         }
     }
+    if reg.node_verified {
+        profile_confirmation::ActiveModel {
+            person_id: Set(made.id),
+            confirmed_at: Set(now),
+            method: Set(ConfirmationMethod::LoginGovPl.as_str().to_owned()),
+            run_by: Set(Some("login.gov.pl".to_owned())),
+            note: Set(Some("registered with the data login.gov.pl vouched for".to_owned())),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
-    tracing::info!(person_id = made.id, business = reg.nip.is_some(), "profile registered, not yet confirmed");
+    tracing::info!(person_id = made.id, business = reg.nip.is_some(), confirmed = reg.node_verified, "profile registered");
     Ok(Completion::Done)
 }
 

@@ -25,6 +25,7 @@ use crate::{
     notifications::{self, Channel},
     same_answer::{ANSWER_FLOOR, answer_no_sooner_than},
     passwords::{check::NewPasswordCheck, hasher::{HashError, PasswordHasher}, policy::PersonalData},
+    national_node::{self, store::VouchedIdentity},
     session::{CookiePolicy, SessionToken, unavailable},
     sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
     step_up::{
@@ -45,6 +46,8 @@ pub struct RegistrationService {
     throttle: SignInThrottle,
     client_ip: ClientIp,
     cookies: CookiePolicy,
+    /// The cookie of an identity login.gov.pl vouched for.
+    vouched: CookiePolicy,
 }
 
 fn pending(step: NextStep) -> SessionRefusal {
@@ -65,7 +68,21 @@ impl RegistrationService {
         dev_mode: bool,
     ) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        RegistrationService { db, hasher, new_passwords, codes, throttle, client_ip, cookies: CookiePolicy::for_registration(dev_mode) }
+        RegistrationService {
+            db,
+            hasher,
+            new_passwords,
+            codes,
+            throttle,
+            client_ip,
+            cookies: CookiePolicy::for_registration(dev_mode),
+            vouched: CookiePolicy::for_node_identity(dev_mode),
+        }
+    }
+
+    async fn vouched(&self, request: &Parts) -> Result<Option<VouchedIdentity>, BackendError> {
+        let Some(token) = self.vouched.token(&request.headers) else { return Ok(None) };
+        Ok(national_node::store::find_identity(&self.db, &token).await?)
     }
 
     async fn registration(&self, request: &Parts) -> Result<row::Model, SessionRefusal> {
@@ -117,11 +134,29 @@ impl RegistrationService {
 
 #[async_trait]
 impl RegistrationPort for RegistrationService {
-    async fn start(&self, request: &Parts, form: RegistrationForm) -> Result<HeaderValue, RegistrationRefusal> {
+    async fn vouched_identity(&self, request: &Parts) -> Result<Option<app::ports::VouchedIdentity>, SessionRefusal> {
+        let who = self.vouched(request).await.map_err(|e| unavailable("reading a vouched identity", e))?;
+        Ok(who.map(|w| app::ports::VouchedIdentity {
+            first_name: w.first_name,
+            last_name: w.last_name,
+            pesel: w.pesel,
+            birth_date: w.birth_date,
+        }))
+    }
+
+    async fn start(&self, request: &Parts, mut form: RegistrationForm) -> Result<HeaderValue, RegistrationRefusal> {
         let fail = |what: &str, e: BackendError| {
             tracing::error!(error = %e, "registration: {what}");
             RegistrationRefusal::Unavailable
         };
+        // Vouched for by login.gov.pl: its data, whatever the form says.
+        let vouched = self.vouched(request).await.map_err(|e| fail("reading a vouched identity", e))?;
+        if let Some(who) = &vouched {
+            form.first_name = who.first_name.clone();
+            form.last_name = who.last_name.clone();
+            form.pesel = who.pesel.clone();
+            form.no_pesel = false;
+        }
         let checked = form::check(&form, &self.codes.sms_policy().countries);
         let who = PersonalData {
             login: form.login.trim().to_lowercase(),
@@ -153,7 +188,7 @@ impl RegistrationPort for RegistrationService {
         let (channel, recipient) = valid.code_recipient();
         let stored = self
             .send_code(channel, &recipient, async |txn, code| {
-                store::create(txn, &token, &valid, password_hash, code).await.map(|()| true)
+                store::create(txn, &token, &valid, password_hash, code, vouched.is_some()).await.map(|()| true)
             })
             .await
             .map_err(|e| fail("storing the registration", e))?;

@@ -33,6 +33,7 @@ pub async fn create<C: ConnectionTrait>(
     form: &Valid,
     password_hash: String,
     code: NewCode<'_>,
+    node_verified: bool,
 ) -> Result<(), DbErr> {
     let now = now_millis();
     row::ActiveModel {
@@ -72,6 +73,7 @@ pub async fn create<C: ConnectionTrait>(
         expires_at: Set(now + REGISTRATION_TTL_MS),
         code_verified_at: Set(None),
         completed_at: Set(None),
+        node_verified: Set(node_verified),
     }
     .insert(conn)
     .await

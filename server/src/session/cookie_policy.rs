@@ -10,6 +10,7 @@ use super::SessionToken;
 #[derive(Debug, Clone, Copy)]
 pub struct CookiePolicy {
     secure: bool,
+    same_site: SameSite,
     /// `(with the prefix, without)`.
     names: (&'static str, &'static str),
 }
@@ -17,18 +18,34 @@ pub struct CookiePolicy {
 impl CookiePolicy {
     /// The session's cookie.
     pub fn new(dev_mode: bool) -> Self {
-        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_session", "ezus_session") }
+        CookiePolicy { secure: !dev_mode, same_site: SameSite::Lax, names: ("__Host-ezus_session", "ezus_session") }
     }
 
     /// The cookie of a password reset in progress (no session yet): flagged
     /// like the session's.
     pub fn for_password_reset(dev_mode: bool) -> Self {
-        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_reset", "ezus_reset") }
+        CookiePolicy { secure: !dev_mode, same_site: SameSite::Lax, names: ("__Host-ezus_reset", "ezus_reset") }
     }
 
     /// The cookie of a registration in progress.
     pub fn for_registration(dev_mode: bool) -> Self {
-        CookiePolicy { secure: !dev_mode, names: ("__Host-ezus_registration", "ezus_registration") }
+        CookiePolicy { secure: !dev_mode, same_site: SameSite::Lax, names: ("__Host-ezus_registration", "ezus_registration") }
+    }
+
+    /// The cookie that ties a sign-in through login.gov.pl to the browser
+    /// that began it. The node posts the answer back from its own site, and a
+    /// Lax cookie is not sent with a cross-site POST: SameSite=None (which
+    /// browsers take only with Secure). In dev mode over plain http, Lax:
+    /// the simulator on 127.0.0.1 is the same site.
+    pub fn for_national_node(dev_mode: bool) -> Self {
+        let same_site = if dev_mode { SameSite::Lax } else { SameSite::None };
+        CookiePolicy { secure: !dev_mode, same_site, names: ("__Host-ezus_node", "ezus_node") }
+    }
+
+    /// The cookie of a registration offered after login.gov.pl (the data
+    /// the node vouched for, locked).
+    pub fn for_node_identity(dev_mode: bool) -> Self {
+        CookiePolicy { secure: !dev_mode, same_site: SameSite::Lax, names: ("__Host-ezus_node_identity", "ezus_node_identity") }
     }
 
     pub fn name(&self) -> &'static str {
@@ -40,7 +57,7 @@ impl CookiePolicy {
             .path("/")
             .http_only(true)
             .secure(self.secure)
-            .same_site(SameSite::Lax)
+            .same_site(self.same_site)
             .build()
     }
 
@@ -109,6 +126,15 @@ mod tests {
         assert_eq!(policy.token(&headers), None);
         headers.insert(COOKIE, "ezus_session=x".parse().unwrap());
         assert_eq!(policy.token(&headers), None);
+    }
+
+    #[test]
+    fn the_node_cookie_survives_the_cross_site_post_back_only_over_https() {
+        let set = CookiePolicy::for_national_node(false).set(&SessionToken::generate().unwrap());
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with("__Host-ezus_node=") && set.contains("SameSite=None") && set.contains("Secure"), "{set}");
+        let dev = CookiePolicy::for_national_node(true).set(&SessionToken::generate().unwrap());
+        assert!(dev.to_str().unwrap().contains("SameSite=Lax"));
     }
 
     #[test]

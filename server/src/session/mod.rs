@@ -11,5 +11,5 @@ mod token;
 pub use cookie_policy::CookiePolicy;
 pub use gate::{Gated, SessionGate, unavailable};
 pub use stage::{SessionState, Stage};
-pub use store::{ActiveSession, SessionStore};
+pub use store::{ActiveSession, NodeSession, SessionStore};
 pub use token::SessionToken;

@@ -23,6 +23,13 @@ pub struct ActiveSession {
     pub stepped_up_at: Option<i64>,
 }
 
+/// The node's session (login.gov.pl) behind one of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSession {
+    pub name_id: String,
+    pub session_index: String,
+}
+
 /// How often at most `last_seen_at` is written (saves a write per request).
 const TOUCH_EVERY_MS: i64 = 30_000;
 
@@ -53,6 +60,35 @@ impl SessionStore {
         password_upgrade_due: bool,
         previous: Option<&SessionToken>,
     ) -> Result<SessionToken, BackendError> {
+        self.insert(person_id, state, password_upgrade_due, previous, None).await
+    }
+
+    /// Opens a session after a sign-in through login.gov.pl: a strong sign-in
+    /// (it counts as a step-up), with the node's session kept for logout.
+    pub async fn open_after_node(
+        &self,
+        person_id: i32,
+        state: SessionState,
+        previous: Option<&SessionToken>,
+        node: &NodeSession,
+    ) -> Result<SessionToken, BackendError> {
+        self.insert(person_id, state, false, previous, Some(node)).await
+    }
+
+    /// The node's session behind ours, if it began at login.gov.pl.
+    pub async fn node_session(&self, token: &SessionToken) -> Result<Option<NodeSession>, BackendError> {
+        let row = session::Entity::find_by_id(token.hash()).one(&self.db).await?;
+        Ok(row.and_then(|r| Some(NodeSession { name_id: r.node_name_id?, session_index: r.node_session_index? })))
+    }
+
+    async fn insert(
+        &self,
+        person_id: i32,
+        state: SessionState,
+        password_upgrade_due: bool,
+        previous: Option<&SessionToken>,
+        node: Option<&NodeSession>,
+    ) -> Result<SessionToken, BackendError> {
         let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
         let now = now_millis();
         let txn = self.db.begin().await?;
@@ -69,7 +105,9 @@ impl SessionStore {
             account: Set(state.account.map(AccountRef::encode)),
             role: Set(state.role.map(|r| r.as_str().to_owned())),
             password_upgrade_due: Set(password_upgrade_due),
-            stepped_up_at: Set(None),
+            stepped_up_at: Set(node.map(|_| now)),
+            node_name_id: Set(node.map(|n| n.name_id.clone())),
+            node_session_index: Set(node.map(|n| n.session_index.clone())),
         }
         .insert(&txn)
         .await?;

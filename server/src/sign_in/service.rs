@@ -9,8 +9,11 @@ use super::{
     credentials::{CredentialCheck, check_credentials},
     throttle::{Admission, AttemptKeys, SignInThrottle},
 };
+use std::sync::Arc;
+
 use crate::{
     error::BackendError,
+    national_node::NationalNodeService,
     http::client_ip::ClientIp,
     passwords::hasher::{HashError, PasswordHasher},
     session::{SessionGate, SessionState, Stage, unavailable},
@@ -28,12 +31,21 @@ pub struct SignInService {
     throttle: SignInThrottle,
     codes: VerificationCodes,
     client_ip: ClientIp,
+    /// Told of a sign-out that began at login.gov.pl (single logout).
+    node: Option<Arc<NationalNodeService>>,
 }
 
 impl SignInService {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        hasher: PasswordHasher,
+        gate: SessionGate,
+        client_ip: ClientIp,
+        codes: VerificationCodes,
+        node: Option<Arc<NationalNodeService>>,
+    ) -> Self {
         let throttle = SignInThrottle::new(db.clone());
-        SignInService { db, hasher, gate, throttle, codes, client_ip }
+        SignInService { db, hasher, gate, throttle, codes, client_ip, node }
     }
 }
 
@@ -119,8 +131,16 @@ impl SignInPort for SignInService {
 
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
         if let Some(token) = self.gate.token(&request.headers) {
-            self.gate.sessions().end(&token).await.map_err(|e| unavailable("ending a session", e))?;
+            let sessions = self.gate.sessions();
+            let node_session = match &self.node {
+                Some(_) => sessions.node_session(&token).await.map_err(|e| unavailable("reading a session", e))?,
+                None => None,
+            };
+            sessions.end(&token).await.map_err(|e| unavailable("ending a session", e))?;
             tracing::info!(client = ?self.client_ip.of(request), "signed out");
+            if let (Some(node), Some(node_session)) = (&self.node, node_session) {
+                node.single_logout(&node_session).await;
+            }
         }
         // Without a session there is nothing to end; the cookie goes anyway.
         Ok(self.gate.clear_cookie())

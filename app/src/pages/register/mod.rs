@@ -5,10 +5,12 @@
 mod code;
 mod done;
 mod problems;
+mod vouched;
 
 pub use code::{RegistrationCodePage, RegistrationCodePrompt, ResendRegistrationCode, SubmitRegistrationCode, load_registration_code};
 pub use done::{ChooseRegistrationLogin, RegistrationDonePage, RegistrationLoginPage, load_registration_done, load_registration_login};
 pub use problems::{LOGIN_RULES, RegistrationError, RegistrationProblem, Typed};
+pub use vouched::{LoadVouchedIdentity, VouchedIdentity, load_vouched_identity};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -125,6 +127,7 @@ pub fn RegisterPage() -> impl IntoView {
         assess.value().get().and_then(Result::ok).map(PasswordAssessment::announcement).unwrap_or_default()
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let vouched = Resource::new(|| (), |()| load_vouched_identity());
     let typed = move |pick: fn(Typed) -> String| Signal::derive(move || error.get().map(|e| pick(e.typed())).unwrap_or_default());
     let message_at = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.at(field)));
     let is = move |pick: fn(&Typed) -> &String, value: &'static str| {
@@ -152,23 +155,30 @@ pub fn RegisterPage() -> impl IntoView {
                     {choice("kind", "kind-individual", "individual", "Osoba fizyczna", is(|t| &t.kind, "individual"))}
                     {choice("kind", "kind-business", "business", "Przedsiębiorca", is(|t| &t.kind, "business"))}
                 </fieldset>
-                <TextField id="first_name" label="Imię" autocomplete="given-name" message=message_at("first_name") value=typed(|t| t.first_name)/>
-                <TextField id="last_name" label="Nazwisko" autocomplete="family-name" message=message_at("last_name") value=typed(|t| t.last_name)/>
-                <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr."
-                    message=message_at("pesel") value=typed(|t| t.pesel)/>
-                <fieldset class="fieldset">
-                    <legend class="field__label">"Nie masz numeru PESEL?"</legend>
-                    <div class="choice">
-                        <input class="choice__input" type="checkbox" name="no_pesel" id="no_pesel" value="1"
-                            checked=move || error.get().is_some_and(|e| !e.typed().no_pesel.is_empty())/>
-                        <label class="choice__label" for="no_pesel">"Nie mam numeru PESEL"</label>
-                    </div>
-                    <p class="hint">"Wtedy zostaw pole PESEL puste i podaj datę urodzenia oraz dokument tożsamości."</p>
-                    <TextField id="birth_date" label="Data urodzenia" hint="dd.mm.rrrr, np. 24.11.1985." autocomplete="bday"
-                        message=message_at("birth_date") value=typed(|t| t.birth_date)/>
-                    <TextField id="id_document" label="Seria i numer dokumentu tożsamości" hint="Dowodu osobistego albo paszportu, np. ABC123456."
-                        message=message_at("id_document") value=typed(|t| t.id_document)/>
-                </fieldset>
+                <Suspense fallback=|| ()>
+                    {move || vouched.get().map(|loaded| match loaded.ok().flatten() {
+                        Some(who) => view! { <vouched::VouchedFields who/> }.into_any(),
+                        None => view! {
+                        <TextField id="first_name" label="Imię" autocomplete="given-name" message=message_at("first_name") value=typed(|t| t.first_name)/>
+                        <TextField id="last_name" label="Nazwisko" autocomplete="family-name" message=message_at("last_name") value=typed(|t| t.last_name)/>
+                        <TextField id="pesel" label="PESEL" inputmode="numeric" hint="11 cyfr."
+                            message=message_at("pesel") value=typed(|t| t.pesel)/>
+                        <fieldset class="fieldset">
+                            <legend class="field__label">"Nie masz numeru PESEL?"</legend>
+                            <div class="choice">
+                                <input class="choice__input" type="checkbox" name="no_pesel" id="no_pesel" value="1"
+                                    checked=move || error.get().is_some_and(|e| !e.typed().no_pesel.is_empty())/>
+                                <label class="choice__label" for="no_pesel">"Nie mam numeru PESEL"</label>
+                            </div>
+                            <p class="hint">"Wtedy zostaw pole PESEL puste i podaj datę urodzenia oraz dokument tożsamości."</p>
+                            <TextField id="birth_date" label="Data urodzenia" hint="dd.mm.rrrr, np. 24.11.1985." autocomplete="bday"
+                                message=message_at("birth_date") value=typed(|t| t.birth_date)/>
+                            <TextField id="id_document" label="Seria i numer dokumentu tożsamości" hint="Dowodu osobistego albo paszportu, np. ABC123456."
+                                message=message_at("id_document") value=typed(|t| t.id_document)/>
+                        </fieldset>
+                        }.into_any(),
+                    })}
+                </Suspense>
                 <fieldset class="fieldset">
                     <legend class="field__label">"Firma"</legend>
                     <p class="hint">"Tylko jeśli zakładasz profil jako przedsiębiorca: z profilem powstanie konto płatnika dla tego NIP."</p>

@@ -1,6 +1,9 @@
 pub mod benefit;
 pub mod contact_change;
 pub mod insurance_title;
+pub mod node_identity;
+pub mod node_replay;
+pub mod node_sign_in;
 pub mod payer;
 pub mod outbox;
 pub mod password_reset;

@@ -34,6 +34,8 @@ pub struct Model {
     pub expires_at: i64,
     pub code_verified_at: Option<i64>,
     pub completed_at: Option<i64>,
+    /// The name and PESEL came from login.gov.pl: the profile is confirmed at once.
+    pub node_verified: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,10 @@ pub struct Model {
     pub password_upgrade_due: bool,
     /// When the session last stepped up (a code entered, a password changed).
     pub stepped_up_at: Option<i64>,
+    /// After a sign-in through login.gov.pl: the node's NameID and
+    /// SessionIndex, for the LogoutRequest sent at sign-out.
+    pub node_name_id: Option<String>,
+    pub node_session_index: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261128_000301_password_resets;
 mod m20261128_000805_profile_confirmations;
 mod m20261128_000901_registrations;
 mod m20261128_001001_persons_without_pesel;
+mod m20261201_000101_national_node;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000805_profile_confirmations::Migration),
             Box::new(m20261128_000901_registrations::Migration),
             Box::new(m20261128_001001_persons_without_pesel::Migration),
+            Box::new(m20261201_000101_national_node::Migration),
         ]
     }
 }
