@@ -37,6 +37,9 @@ pub struct Removed {
     pub unconfirmed_profiles: u64,
     /// Password resets finished or expired (kept as long as codes).
     pub password_resets: u64,
+    /// login.gov.pl requests, used artifacts and assertions, and vouched
+    /// identities, once they could no longer be used (their own expiry).
+    pub national_node: u64,
 }
 
 impl Removed {
@@ -48,6 +51,7 @@ impl Removed {
             + self.outbox
             + self.unconfirmed_profiles
             + self.password_resets
+            + self.national_node
     }
 }
 
@@ -141,7 +145,20 @@ impl Retention {
             .await?
             .rows_affected;
 
-        Ok(Removed { sign_in_throttle, send_locks, verification_codes, contact_changes, outbox, unconfirmed_profiles, password_resets })
+        // Nothing of these is needed past its own expiry: a replayed artifact
+        // or assertion is refused by the node's own times by then.
+        let national_node = crate::national_node::store::remove_expired(&self.db, now).await?;
+
+        Ok(Removed {
+            sign_in_throttle,
+            send_locks,
+            verification_codes,
+            contact_changes,
+            outbox,
+            unconfirmed_profiles,
+            password_resets,
+            national_node,
+        })
     }
 
     /// Runs at start-up and then every `interval_minutes` until aborted.

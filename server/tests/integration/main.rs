@@ -12,6 +12,7 @@ mod accounts;
 mod bad_input;
 mod change_password;
 mod http_stack;
+mod login_gov_pl;
 mod login_reminder;
 mod messages_at_rest;
 mod notifications;
