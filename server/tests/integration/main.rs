@@ -14,6 +14,7 @@ mod change_password;
 mod http_stack;
 mod login_reminder;
 mod messages_at_rest;
+mod national_node;
 mod notifications;
 mod password_reset;
 mod passwords;
