@@ -45,6 +45,16 @@ ensure_chromium() {
   fi
 }
 
+# The SAML interop tests check the SP's signatures against an independent
+# XML-DSig implementation: Debian's xmlsec1 (OpenSSL), run as a subprocess.
+ensure_xmlsec1() {
+  if ! command -v xmlsec1 >/dev/null 2>&1; then
+    say "installing Debian's xmlsec1 for the SAML interop tests"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null
+  fi
+}
+
 ensure_node_modules() {
   local dir="$REPO_ROOT/end2end"
   # npm ci rewrites node_modules/.package-lock.json: newer than the lock file means up to date.

@@ -15,6 +15,7 @@ mod http_stack;
 mod login_gov_pl;
 mod login_reminder;
 mod messages_at_rest;
+mod national_node;
 mod notifications;
 mod password_reset;
 mod passwords;

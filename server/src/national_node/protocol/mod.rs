@@ -5,10 +5,24 @@
 //! functions: no database, no HTTP; the service around them keeps the state
 //! (which requests are outstanding, which artifacts and assertions were used).
 //!
-//! API CONTRACT (fixed by the portal's service; the bodies are filled in by
-//! the protocol work).
+//! The public API below is the contract the portal's service is written
+//! against; the work is done in the submodules.
+
+mod answer;
+mod assertion;
+mod decrypt;
+mod keys;
+mod metadata;
+mod signature;
+mod xml;
+
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 
 /// A level of assurance (eIDAS), lowest first, so that `<` compares them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,7 +64,16 @@ pub struct SpProfile {
 /// The key material: the SP's signing and encryption pairs and the node's
 /// signing certificate (pinned; a message's own `KeyInfo` is never trusted).
 pub struct SpKeys {
-    // filled in by the protocol work
+    loaded: keys::Loaded,
+    /// Base64 DER of the SP's certificates, as written into KeyInfo and metadata.
+    signing_cert_b64: String,
+    encryption_cert_b64: String,
+}
+
+impl std::fmt::Debug for SpKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SpKeys(<redacted>)")
+    }
 }
 
 /// Why the key material could not be loaded (start-up error, names the file).
@@ -63,14 +86,20 @@ pub struct KeyError {
 
 impl SpKeys {
     /// Loads PKCS#8 PEM keys and X.509 PEM certificates from files.
+    /// Keys must be EC P-256, and each certificate must match its key.
     pub fn load(
-        _signing_key_pem: &std::path::Path,
-        _signing_cert_pem: &std::path::Path,
-        _encryption_key_pem: &std::path::Path,
-        _encryption_cert_pem: &std::path::Path,
-        _node_cert_pem: &std::path::Path,
+        signing_key_pem: &std::path::Path,
+        signing_cert_pem: &std::path::Path,
+        encryption_key_pem: &std::path::Path,
+        encryption_cert_pem: &std::path::Path,
+        node_cert_pem: &std::path::Path,
     ) -> Result<Self, KeyError> {
-        todo!()
+        let loaded = keys::load(signing_key_pem, signing_cert_pem, encryption_key_pem, encryption_cert_pem, node_cert_pem)?;
+        Ok(SpKeys {
+            signing_cert_b64: STANDARD.encode(&loaded.signing_cert_der),
+            encryption_cert_b64: STANDARD.encode(&loaded.encryption_cert_der),
+            loaded,
+        })
     }
 }
 
@@ -136,37 +165,40 @@ pub struct Expected<'a> {
 
 /// A fresh message ID: `_` and 40 hex digits from the OS's random source.
 pub fn new_id() -> String {
-    todo!()
+    xml::new_id()
 }
 
 /// The signed AuthnRequest XML (the caller base64-encodes it into SAMLRequest).
-pub fn authn_request(_p: &SpProfile, _id: &str, _now_ms: i64) -> Result<String, NodeRefusal> {
-    todo!()
+pub fn authn_request(p: &SpProfile, id: &str, now_ms: i64) -> Result<String, NodeRefusal> {
+    let template = xml::authn_request(p, id, now_ms, &p.keys.signing_cert_b64)?;
+    signature::sign(&p.keys.loaded.signing_key, &template)
 }
 
 /// The SOAP envelope with the signed ArtifactResolve for `artifact`.
-pub fn artifact_resolve(_p: &SpProfile, _id: &str, _artifact: &str, _now_ms: i64) -> Result<String, NodeRefusal> {
-    todo!()
+pub fn artifact_resolve(p: &SpProfile, id: &str, artifact: &str, now_ms: i64) -> Result<String, NodeRefusal> {
+    let template = xml::artifact_resolve(p, id, artifact, now_ms, &p.keys.signing_cert_b64)?;
+    signature::sign(&p.keys.loaded.signing_key, &template)
 }
 
 /// Reads the node's SOAP answer to our ArtifactResolve: both signatures,
 /// decryption, every condition.
-pub fn read_artifact_response(_p: &SpProfile, _soap: &str, _expected: &Expected<'_>) -> Result<NodeAssertion, NodeRefusal> {
-    todo!()
+pub fn read_artifact_response(p: &SpProfile, soap: &str, expected: &Expected<'_>) -> Result<NodeAssertion, NodeRefusal> {
+    answer::read_artifact_response(p, soap, expected)
 }
 
 /// The SOAP envelope with the signed LogoutRequest.
-pub fn logout_request(_p: &SpProfile, _id: &str, _name_id: &str, _session_index: &str, _now_ms: i64) -> Result<String, NodeRefusal> {
-    todo!()
+pub fn logout_request(p: &SpProfile, id: &str, name_id: &str, session_index: &str, now_ms: i64) -> Result<String, NodeRefusal> {
+    let template = xml::logout_request(p, id, name_id, session_index, now_ms, &p.keys.signing_cert_b64)?;
+    signature::sign(&p.keys.loaded.signing_key, &template)
 }
 
 /// Reads the node's SOAP answer to our LogoutRequest (signed, ours, Success).
-pub fn read_logout_response(_p: &SpProfile, _soap: &str, _request_id: &str, _now_ms: i64) -> Result<(), NodeRefusal> {
-    todo!()
+pub fn read_logout_response(p: &SpProfile, soap: &str, request_id: &str, now_ms: i64) -> Result<(), NodeRefusal> {
+    answer::read_logout_response(p, soap, request_id, now_ms)
 }
 
 /// The SP's metadata document (EntityDescriptor with SPSSODescriptor:
-/// signing and encryption certificates, the ACS with the HTTP-POST binding).
-pub fn metadata(_p: &SpProfile) -> String {
-    todo!()
+/// signing and encryption certificates, the ACS with the HTTP-Artifact binding).
+pub fn metadata(p: &SpProfile) -> String {
+    metadata::metadata(p, &p.keys.signing_cert_b64, &p.keys.encryption_cert_b64)
 }
