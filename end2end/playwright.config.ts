@@ -11,6 +11,8 @@ import path from 'node:path';
  */
 const JS_PORT = Number(process.env.EZUS_E2E_JS_PORT ?? 3101);
 const NO_JS_PORT = Number(process.env.EZUS_E2E_NO_JS_PORT ?? 3102);
+/** The login.gov.pl simulator of each project (node-simulator/): its portal's port + 10. */
+const NODE_PORTS: Record<number, number> = { [JS_PORT]: JS_PORT + 10, [NO_JS_PORT]: NO_JS_PORT + 10 };
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -28,12 +30,24 @@ const chromium = {
   },
 };
 
+function nodeSimulator(portalPort: number) {
+  return {
+    command: `node start-node-simulator.mjs ${NODE_PORTS[portalPort]} ${portalPort}`,
+    cwd: __dirname,
+    port: NODE_PORTS[portalPort],
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  };
+}
+
 function server(port: number, name: string) {
   // One file per port: start-server.mjs deletes it before the server starts
   // (Playwright stops the server with SIGKILL, so it may outlive a run).
   const db = path.join(os.tmpdir(), `ezus-e2e-${name}-${port}.sqlite`);
   return {
-    command: `node start-server.mjs ${port} ${JSON.stringify(db)}`,
+    command: `node start-server.mjs ${port} ${JSON.stringify(db)} ${NODE_PORTS[port]}`,
     cwd: __dirname,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
@@ -68,5 +82,10 @@ export default defineConfig({
       use: { ...chromium, baseURL: `http://127.0.0.1:${NO_JS_PORT}`, javaScriptEnabled: false },
     },
   ],
-  webServer: [server(JS_PORT, 'js'), server(NO_JS_PORT, 'no-js')],
+  webServer: [
+    nodeSimulator(JS_PORT),
+    nodeSimulator(NO_JS_PORT),
+    server(JS_PORT, 'js'),
+    server(NO_JS_PORT, 'no-js'),
+  ],
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts the eZUS server for one Playwright project, on a fresh SQLite file.
 //
-//   node start-server.mjs <port> <sqlite-file>
+//   node start-server.mjs <port> <sqlite-file> <node-simulator-port>
 //
 // The binary is <CARGO_TARGET_DIR or <repo>/target>/debug/server (override
 // with EZUS_E2E_SERVER_BIN); the site (WASM, CSS) is <repo>/target/site,
@@ -12,9 +12,9 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [port, dbFile] = process.argv.slice(2);
-if (!port || !dbFile) {
-  console.error('usage: node start-server.mjs <port> <sqlite-file>');
+const [port, dbFile, nodePort] = process.argv.slice(2);
+if (!port || !dbFile || !nodePort) {
+  console.error('usage: node start-server.mjs <port> <sqlite-file> <node-simulator-port>');
   process.exit(2);
 }
 
@@ -36,6 +36,7 @@ for (const [what, p] of [['server binary', binary], ['site root', path.join(site
 const db = path.resolve(dbFile);
 for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
 
+const node = `http://127.0.0.1:${nodePort}`;
 const child = spawn(binary, [], {
   cwd: repo,
   stdio: 'inherit',
@@ -46,6 +47,11 @@ const child = spawn(binary, [], {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     EZUS_DATABASE__URL: `sqlite://${db}?mode=rwc`,
     EZUS_SITE__DEV_MODE: 'true',
+    // login.gov.pl: this project's own simulator, answering to this server.
+    EZUS_NATIONAL_NODE__ACS_URL: `http://127.0.0.1:${port}/saml/acs`,
+    EZUS_NATIONAL_NODE__SSO_URL: `${node}/login/SingleSignOnService`,
+    EZUS_NATIONAL_NODE__ARTIFACT_RESOLUTION_URL: `${node}/login-services/idpArtifactResolutionService`,
+    EZUS_NATIONAL_NODE__LOGOUT_URL: `${node}/login-services/singleLogoutService`,
   },
 });
 
