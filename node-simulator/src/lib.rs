@@ -3,4 +3,12 @@
 //! pages for Profil Zaufany, e-dowód and bank sign-in. Development and tests
 //! only; it shares no code with the portal.
 
+pub mod config;
+pub mod demo;
 pub mod saml;
+pub mod state;
+pub mod web;
+
+pub use config::Config;
+pub use state::AppState;
+pub use web::router;
