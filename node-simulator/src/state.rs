@@ -11,6 +11,8 @@ use crate::saml::{EncryptionTarget, Loa, NodeSigner, Outcome, SpVerifier, random
 
 pub const FLOW_TTL: Duration = Duration::from_secs(30 * 60);
 pub const ARTIFACT_TTL: Duration = Duration::from_secs(5 * 60);
+/// Longer than an AuthnRequest stays fresh (5 min + 1 min skew).
+pub const REPLAY_TTL: Duration = Duration::from_secs(10 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Means {
@@ -91,6 +93,8 @@ pub struct Memory {
     pub edo_tokens: HashMap<String, String>,
     /// Wrong PIN1 tries per card (by identity index).
     pub wrong_pins: HashMap<usize, u8>,
+    /// IDs of accepted AuthnRequests, against replay, until they are stale.
+    pub seen_requests: HashMap<String, Instant>,
 }
 
 impl Memory {
@@ -98,6 +102,7 @@ impl Memory {
         let now = Instant::now();
         self.flows.retain(|_, f| f.expires > now);
         self.artifacts.retain(|_, a| a.expires > now);
+        self.seen_requests.retain(|_, until| *until > now);
         let flows = &self.flows;
         self.edo_tokens.retain(|_, flow| flows.contains_key(flow));
     }

@@ -152,3 +152,27 @@ fn artifact_is_type_4_of_this_node() {
     use sha1::Digest;
     assert_eq!(&raw[4..24], sha1::Sha1::digest(NODE.as_bytes()).as_slice());
 }
+
+#[test]
+fn signature_values_are_raw_r_s_of_64_bytes_and_follow_issuer() {
+    use base64::{Engine, engine::general_purpose::STANDARD as B64};
+    let signer = node_signer();
+    let outcome = Outcome::Success(jan());
+    let response = ResponseBuilder::new(NODE, SP, ACS, "_q", outcome.clone()).build(&signer, &target()).unwrap();
+    let soap = ArtifactResponseBuilder::new(NODE, "_r").with_response(&outcome, response).build(&signer).unwrap();
+    let doc = uppsala::parse(&soap).unwrap();
+    for sv in el(&doc, "SignatureValue") {
+        assert_eq!(B64.decode(doc.text_content_deep(sv).trim()).unwrap().len(), 64);
+    }
+    for sig in el(&doc, "Signature") {
+        let parent = doc.parent(sig).unwrap();
+        let kids: Vec<_> = doc.children(parent).into_iter().filter(|&c| doc.element(c).is_some()).collect();
+        assert_eq!(doc.element(kids[0]).unwrap().name.local_name.as_ref(), "Issuer");
+        assert_eq!(kids[1], sig);
+    }
+    assert!(soap.contains(r#"PrefixList="ds saml2 saml2p xenc""#));
+    // The signed Response verifies alone too (an SP may cut it out first).
+    let start = soap.find("<saml2p:Response ").unwrap();
+    let end = soap.find("</saml2p:Response>").unwrap() + "</saml2p:Response>".len();
+    assert_eq!(verify_signatures(&soap[start..end]), vec!["Response"]);
+}

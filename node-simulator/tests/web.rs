@@ -169,6 +169,16 @@ async fn authn_request_signed_by_another_key_gets_an_error_page() {
 }
 
 #[tokio::test]
+async fn a_replayed_authn_request_is_refused() {
+    let sim = Sim::new();
+    let req = authn_request(&sp_signer(), "_once", "low");
+    let first = sim.post("/login/SingleSignOnService", &[("SAMLRequest", &req)]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let again = sim.post("/login/SingleSignOnService", &[("SAMLRequest", &req)]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn artifact_resolve_signed_by_another_key_is_refused() {
     let sim = Sim::new();
     let r = sim.soap("/login-services/idpArtifactResolutionService", artifact_resolve(&stranger_signer(), "_r", "AAQAAA==")).await;

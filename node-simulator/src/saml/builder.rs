@@ -39,9 +39,7 @@ impl Outcome {
     /// The `saml2p:Status` element of both the Response and the ArtifactResponse.
     pub fn status_xml(&self) -> String {
         let (second, message) = match self {
-            Outcome::Success(_) => {
-                return format!(r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_SUCCESS}"/></saml2p:Status>"#);
-            }
+            Outcome::Success(_) => return success_status_xml(),
             Outcome::AuthnFailed(m) => (STATUS_AUTHN_FAILED, m),
             Outcome::NoAuthnContext(m) => (STATUS_NO_AUTHN_CONTEXT, m),
         };
@@ -53,6 +51,11 @@ impl Outcome {
             r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_RESPONDER}"><saml2p:StatusCode Value="{second}"/></saml2p:StatusCode>{message}</saml2p:Status>"#
         )
     }
+}
+
+/// `Status` with the single code Success.
+pub fn success_status_xml() -> String {
+    format!(r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_SUCCESS}"/></saml2p:Status>"#)
 }
 
 /// Builds the signed `saml2p:Response` (section 4 and 6 of the contract).
@@ -157,7 +160,7 @@ impl ArtifactResponseBuilder {
         Self {
             node_entity_id: node_entity_id.into(),
             in_response_to: in_response_to.into(),
-            status_xml: Outcome::Success(dummy()).status_xml(),
+            status_xml: success_status_xml(),
             response_xml: None,
         }
     }
@@ -183,18 +186,6 @@ impl ArtifactResponseBuilder {
     }
 }
 
-fn dummy() -> AssertionData {
-    AssertionData {
-        name_id: String::new(),
-        session_index: String::new(),
-        loa: Loa::Low,
-        given_name: String::new(),
-        family_name: String::new(),
-        date_of_birth: String::new(),
-        person_identifier: String::new(),
-    }
-}
-
 /// Builds the signed `saml2p:LogoutResponse` (status Success) in its SOAP envelope.
 #[derive(Debug, Clone)]
 pub struct LogoutResponseBuilder {
@@ -210,7 +201,8 @@ impl LogoutResponseBuilder {
     pub fn build(&self, signer: &NodeSigner) -> Result<String, SamlError> {
         let id = new_id();
         let xml = format!(
-            r#"<saml2p:LogoutResponse {SIGNED_ELEMENT_NS} ID="{id}" Version="2.0" IssueInstant="{now}" InResponseTo="{irt}"><saml2:Issuer>{issuer}</saml2:Issuer>{sig}<saml2p:Status><saml2p:StatusCode Value="{STATUS_SUCCESS}"/></saml2p:Status></saml2p:LogoutResponse>"#,
+            r#"<saml2p:LogoutResponse {SIGNED_ELEMENT_NS} ID="{id}" Version="2.0" IssueInstant="{now}" InResponseTo="{irt}"><saml2:Issuer>{issuer}</saml2:Issuer>{sig}{status}</saml2p:LogoutResponse>"#,
+            status = success_status_xml(),
             now = xml_time(OffsetDateTime::now_utc()),
             irt = esc(&self.in_response_to),
             issuer = esc(&self.node_entity_id),

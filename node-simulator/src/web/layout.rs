@@ -51,6 +51,7 @@ impl IntoResponse for Page {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (self.title) " – " (brand) }
+                    link rel="icon" href="data:,";
                     link rel="stylesheet" href="/static/symulator.css";
                 }
                 body {

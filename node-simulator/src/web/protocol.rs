@@ -18,7 +18,7 @@ use crate::saml::{
     ArtifactResponseBuilder, AssertionData, LogoutResponseBuilder, Outcome, ResponseBuilder, esc,
     new_artifact, new_id, parse_artifact_resolve, parse_authn_request, parse_logout_request,
 };
-use crate::state::{ARTIFACT_TTL, AppState, FLOW_TTL, Flow, Means, NodeSession, StoredArtifact, random_token};
+use crate::state::{ARTIFACT_TTL, AppState, FLOW_TTL, REPLAY_TTL, Flow, Means, NodeSession, StoredArtifact, random_token};
 
 #[derive(Deserialize)]
 pub struct SsoForm {
@@ -63,8 +63,14 @@ pub async fn single_sign_on(State(state): State<AppState>, Form(form): Form<SsoF
         }
     };
     let id = random_token();
+    let mut memory = state.memory();
+    if memory.seen_requests.insert(request.id.clone(), Instant::now() + REPLAY_TTL).is_some() {
+        drop(memory);
+        tracing::warn!(request_id = %request.id, "AuthnRequest replayed");
+        return bad_request("this AuthnRequest ID was already used");
+    }
     tracing::info!(request_id = %request.id, min_loa = ?request.min_loa, flow = %id, "AuthnRequest accepted");
-    state.memory().flows.insert(
+    memory.flows.insert(
         id.clone(),
         Flow {
             request_id: request.id,
@@ -75,6 +81,7 @@ pub async fn single_sign_on(State(state): State<AppState>, Form(form): Form<SsoF
             bank_consent: None,
         },
     );
+    drop(memory);
     super::see_other(&format!("/logowanie/{id}"))
 }
 
