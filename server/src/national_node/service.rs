@@ -180,8 +180,8 @@ impl NationalNodeService {
         let token = SessionToken::generate().map_err(|e| fail("randomness", e))?;
         let who = VouchedIdentity {
             pesel: pesel.as_str().to_owned(),
-            first_name: assertion.given_name,
-            last_name: assertion.family_name,
+            first_name: name_case(&assertion.given_name),
+            last_name: name_case(&assertion.family_name),
             birth_date: assertion.date_of_birth,
         };
         store::keep_identity(&self.db, &token, &who, IDENTITY_TTL_MS)
@@ -209,6 +209,22 @@ impl NationalNodeService {
     }
 }
 
+/// A name as people write it: the node sends "NOWAK-WIŚNIEWSKA", the
+/// profile says "Nowak-Wiśniewska".
+fn name_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.trim().chars().take(100) {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = matches!(c, ' ' | '-' | '\'');
+    }
+    out
+}
+
 /// A refusal of the node's answer: the person's page and the operator's line.
 fn refusal(e: NodeRefusal) -> NodeFailure {
     let failure = match &e {
@@ -234,4 +250,14 @@ fn refused(failure: NodeFailure, detail: &str) -> NodeFailure {
 fn fail(what: &str, e: impl std::fmt::Display) -> NodeFailure {
     tracing::error!(error = %e, "login.gov.pl sign-in: {what} failed");
     NodeFailure::Technical
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_from_the_node_are_written_as_people_write_them() {
+        assert_eq!(super::name_case("NOWAK-WIŚNIEWSKA"), "Nowak-Wiśniewska");
+        assert_eq!(super::name_case("JAN MARIA"), "Jan Maria");
+        assert_eq!(super::name_case("ŻÓŁĆ"), "Żółć");
+    }
 }

@@ -13,6 +13,7 @@ mod bad_input;
 mod change_password;
 mod http_stack;
 mod login_gov_pl;
+mod login_gov_pl_journey;
 mod login_reminder;
 mod messages_at_rest;
 mod national_node;
