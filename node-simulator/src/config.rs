@@ -41,13 +41,13 @@ pub struct Config {
     #[arg(long, env = "NODE_SIM_SP_ENCRYPTION_CERT", default_value = "server/dev-keys/sp-encryption.crt.pem")]
     pub sp_encryption_cert: PathBuf,
     /// Level of assurance of Profil Zaufany.
-    #[arg(long, env = "NODE_SIM_LOA_PZ", default_value = "substantial")]
+    #[arg(long, value_enum, env = "NODE_SIM_LOA_PZ", default_value = "substantial")]
     pub loa_pz: Loa,
     /// Level of assurance of e-dowód.
-    #[arg(long, env = "NODE_SIM_LOA_EDOWOD", default_value = "high")]
+    #[arg(long, value_enum, env = "NODE_SIM_LOA_EDOWOD", default_value = "high")]
     pub loa_edowod: Loa,
     /// Level of assurance of bank sign-in.
-    #[arg(long, env = "NODE_SIM_LOA_BANK", default_value = "substantial")]
+    #[arg(long, value_enum, env = "NODE_SIM_LOA_BANK", default_value = "substantial")]
     pub loa_bank: Loa,
 }
 

@@ -47,7 +47,7 @@ pub const SIGNED_ELEMENT_NS: &str = concat!(
 );
 
 /// Levels of assurance, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Loa {
     Low,
     Substantial,
@@ -78,18 +78,6 @@ impl Loa {
             Loa::Low => "niski",
             Loa::Substantial => "średni",
             Loa::High => "wysoki",
-        }
-    }
-}
-
-impl std::str::FromStr for Loa {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "low" => Ok(Loa::Low),
-            "substantial" => Ok(Loa::Substantial),
-            "high" => Ok(Loa::High),
-            other => Err(format!("expected low, substantial or high, got {other:?}")),
         }
     }
 }

@@ -1,4 +1,7 @@
 //! The simulator's HTTP side: the protocol endpoints and the Polish pages.
+// Handlers return the ready page (a `Response`) as the error of their
+// helpers; it is built once per request, its size does not matter.
+#![allow(clippy::result_large_err)]
 
 pub mod bank;
 pub mod choice;
