@@ -13,10 +13,10 @@ pub use builder::{
     ArtifactResponseBuilder, AssertionData, LogoutResponseBuilder, Outcome, ResponseBuilder,
 };
 pub use dsig::{NodeSigner, SpVerifier};
-pub use encrypt::{encrypt_assertion, EncryptionTarget};
+pub use encrypt::{EncryptionTarget, encrypt_assertion};
 pub use parse::{parse_artifact_resolve, parse_authn_request, parse_logout_request};
 
-use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 pub const NS_SAML2P: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const NS_SAML2: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -115,7 +115,8 @@ pub fn xml_time(t: OffsetDateTime) -> String {
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    t.format(&fmt).unwrap_or_else(|_| t.format(&Rfc3339).unwrap_or_default())
+    t.format(&fmt)
+        .unwrap_or_else(|_| t.format(&Rfc3339).unwrap_or_default())
 }
 
 pub fn parse_xml_time(s: &str) -> Option<OffsetDateTime> {
