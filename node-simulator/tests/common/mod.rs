@@ -2,6 +2,8 @@
 //! builder (signing SP messages, decrypting the assertion).
 #![allow(dead_code)]
 
+pub mod sim;
+
 use aes_gcm::{Aes128Gcm, Aes256Gcm, KeyInit, Nonce, aead::Aead};
 use aes_kw::{KwAes128, KwAes256};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
