@@ -9,11 +9,16 @@ use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use node_simulator::saml::{self, NodeSigner};
 
 fn main() {
-    let loa = std::env::args().nth(1).unwrap_or_else(|| "substantial".into());
+    let loa = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "substantial".into());
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let read = |p: &str| std::fs::read_to_string(root.join(p)).expect(p);
-    let signer = NodeSigner::from_pem(&read("server/dev-keys/sp-signing.key.pem"), &read("server/dev-keys/sp-signing.crt.pem"))
-        .expect("SP dev key");
+    let signer = NodeSigner::from_pem(
+        &read("server/dev-keys/sp-signing.key.pem"),
+        &read("server/dev-keys/sp-signing.crt.pem"),
+    )
+    .expect("SP dev key");
     let id = saml::new_id();
     let now = saml::xml_time(time::OffsetDateTime::now_utc());
     let xml = format!(

@@ -12,11 +12,41 @@ pub struct Identity {
 }
 
 pub const IDENTITIES: [Identity; 5] = [
-    Identity { login: "jkowalski", given_name: "Jan", family_name: "Kowalski", pesel: "75031412355", date_of_birth: "1975-03-14" },
-    Identity { login: "anowak", given_name: "Anna", family_name: "Nowak", pesel: "58072204561", date_of_birth: "1958-07-22" },
-    Identity { login: "pzielinski", given_name: "Piotr", family_name: "Zieliński", pesel: "89113056793", date_of_birth: "1989-11-30" },
-    Identity { login: "ewojcik", given_name: "Ewa", family_name: "Wójcik", pesel: "82041708464", date_of_birth: "1982-04-17" },
-    Identity { login: "nowy-obywatel", given_name: "Tomasz", family_name: "Nowicki", pesel: "88062101239", date_of_birth: "1988-06-21" },
+    Identity {
+        login: "jkowalski",
+        given_name: "Jan",
+        family_name: "Kowalski",
+        pesel: "75031412355",
+        date_of_birth: "1975-03-14",
+    },
+    Identity {
+        login: "anowak",
+        given_name: "Anna",
+        family_name: "Nowak",
+        pesel: "58072204561",
+        date_of_birth: "1958-07-22",
+    },
+    Identity {
+        login: "pzielinski",
+        given_name: "Piotr",
+        family_name: "Zieliński",
+        pesel: "89113056793",
+        date_of_birth: "1989-11-30",
+    },
+    Identity {
+        login: "ewojcik",
+        given_name: "Ewa",
+        family_name: "Wójcik",
+        pesel: "82041708464",
+        date_of_birth: "1982-04-17",
+    },
+    Identity {
+        login: "nowy-obywatel",
+        given_name: "Tomasz",
+        family_name: "Nowicki",
+        pesel: "88062101239",
+        date_of_birth: "1988-06-21",
+    },
 ];
 
 pub const PZ_PASSWORD: &str = "Symulator-PZ-2024";
@@ -40,7 +70,9 @@ impl Identity {
     /// `Profil Zaufany` user name or `<login>@example.pl`.
     pub fn by_pz_login(input: &str) -> Option<usize> {
         let input = input.trim().to_lowercase();
-        IDENTITIES.iter().position(|i| input == i.login || input == format!("{}@example.pl", i.login))
+        IDENTITIES
+            .iter()
+            .position(|i| input == i.login || input == format!("{}@example.pl", i.login))
     }
 
     pub fn by_login(input: &str) -> Option<usize> {
@@ -56,9 +88,18 @@ pub struct Bank {
 }
 
 pub const BANKS: [Bank; 3] = [
-    Bank { id: "bank-demo", name: "Bank Demo (symulator)" },
-    Bank { id: "bank-polski-testowy", name: "Bank Polski Testowy (symulator)" },
-    Bank { id: "bank-spoldzielczy", name: "Bank Spółdzielczy Przykładowy (symulator)" },
+    Bank {
+        id: "bank-demo",
+        name: "Bank Demo (symulator)",
+    },
+    Bank {
+        id: "bank-polski-testowy",
+        name: "Bank Polski Testowy (symulator)",
+    },
+    Bank {
+        id: "bank-spoldzielczy",
+        name: "Bank Spółdzielczy Przykładowy (symulator)",
+    },
 ];
 
 pub fn bank(id: &str) -> Option<&'static Bank> {

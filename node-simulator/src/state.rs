@@ -129,29 +129,44 @@ impl std::ops::Deref for AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
-    Key { path: String, source: crate::saml::SamlError },
+    Key {
+        path: String,
+        source: crate::saml::SamlError,
+    },
 }
 
 impl AppState {
     pub fn new(config: Config) -> Result<Self, StartupError> {
         let read = |p: &std::path::Path| {
             let path = config.path(p);
-            std::fs::read_to_string(&path)
-                .map_err(|source| StartupError::Read { path: path.display().to_string(), source })
+            std::fs::read_to_string(&path).map_err(|source| StartupError::Read {
+                path: path.display().to_string(),
+                source,
+            })
         };
         let key_err = |p: &std::path::Path| {
             let path = config.path(p).display().to_string();
             move |source| StartupError::Key { path, source }
         };
-        let signer = NodeSigner::from_pem(&read(&config.signing_key)?, &read(&config.signing_cert)?)
-            .map_err(key_err(&config.signing_key))?;
+        let signer =
+            NodeSigner::from_pem(&read(&config.signing_key)?, &read(&config.signing_cert)?)
+                .map_err(key_err(&config.signing_key))?;
         let verifier = SpVerifier::from_cert_pem(&read(&config.sp_signing_cert)?)
             .map_err(key_err(&config.sp_signing_cert))?;
         let target = EncryptionTarget::from_cert_pem(&read(&config.sp_encryption_cert)?)
             .map_err(key_err(&config.sp_encryption_cert))?;
-        Ok(Self(Arc::new(Inner { config, signer, verifier, target, memory: Mutex::default() })))
+        Ok(Self(Arc::new(Inner {
+            config,
+            signer,
+            verifier,
+            target,
+            memory: Mutex::default(),
+        })))
     }
 
     pub fn memory(&self) -> MutexGuard<'_, Memory> {
@@ -182,10 +197,12 @@ pub fn random_token() -> String {
 /// `n` random decimal digits.
 pub fn random_digits(n: usize) -> String {
     (0..n)
-        .map(|_| loop {
-            let b = random_bytes::<1>()[0];
-            if b < 250 {
-                break char::from(b'0' + b % 10);
+        .map(|_| {
+            loop {
+                let b = random_bytes::<1>()[0];
+                if b < 250 {
+                    break char::from(b'0' + b % 10);
+                }
             }
         })
         .collect()

@@ -7,7 +7,11 @@ use node_simulator::saml::{
 };
 
 fn node_signer() -> NodeSigner {
-    NodeSigner::from_pem(&read("node-simulator/dev-keys/node-signing.key.pem"), &read("node-simulator/dev-keys/node-signing.crt.pem")).unwrap()
+    NodeSigner::from_pem(
+        &read("node-simulator/dev-keys/node-signing.key.pem"),
+        &read("node-simulator/dev-keys/node-signing.crt.pem"),
+    )
+    .unwrap()
 }
 
 fn sp_verifier() -> SpVerifier {
@@ -35,7 +39,10 @@ fn jan() -> AssertionData {
 fn verify_signatures(xml: &str) -> Vec<String> {
     let doc = uppsala::parse(xml).unwrap();
     let ctx = {
-        let key = bergshamra_keys::loader::load_x509_cert_pem(read("node-simulator/dev-keys/node-signing.crt.pem").as_bytes()).unwrap();
+        let key = bergshamra_keys::loader::load_x509_cert_pem(
+            read("node-simulator/dev-keys/node-signing.crt.pem").as_bytes(),
+        )
+        .unwrap();
         let mut km = bergshamra_keys::KeysManager::new();
         km.add_key(key);
         bergshamra_dsig::DsigContext::new(km)
@@ -44,13 +51,23 @@ fn verify_signatures(xml: &str) -> Vec<String> {
     results
         .into_iter()
         .map(|r| match r {
-            bergshamra_dsig::VerifyResult::Valid { references, signature_node, .. } => {
+            bergshamra_dsig::VerifyResult::Valid {
+                references,
+                signature_node,
+                ..
+            } => {
                 assert_eq!(references.len(), 1);
                 let target = references[0].resolved_node.unwrap();
-                assert_eq!(doc.parent(signature_node), Some(target), "signature inside what it signs");
+                assert_eq!(
+                    doc.parent(signature_node),
+                    Some(target),
+                    "signature inside what it signs"
+                );
                 doc.element(target).unwrap().name.local_name.to_string()
             }
-            bergshamra_dsig::VerifyResult::Invalid { reason } => panic!("invalid signature: {reason}"),
+            bergshamra_dsig::VerifyResult::Invalid { reason } => {
+                panic!("invalid signature: {reason}")
+            }
         })
         .collect()
 }
@@ -59,10 +76,18 @@ fn verify_signatures(xml: &str) -> Vec<String> {
 fn artifact_response_parses_both_signatures_verify_and_assertion_decrypts() {
     let signer = node_signer();
     let outcome = Outcome::Success(jan());
-    let response = ResponseBuilder::new(NODE, SP, ACS, "_req1", outcome.clone()).build(&signer, &target()).unwrap();
-    let soap = ArtifactResponseBuilder::new(NODE, "_resolve1").with_response(&outcome, response).build(&signer).unwrap();
+    let response = ResponseBuilder::new(NODE, SP, ACS, "_req1", outcome.clone())
+        .build(&signer, &target())
+        .unwrap();
+    let soap = ArtifactResponseBuilder::new(NODE, "_resolve1")
+        .with_response(&outcome, response)
+        .build(&signer)
+        .unwrap();
 
-    assert_eq!(verify_signatures(&soap), vec!["ArtifactResponse", "Response"]);
+    assert_eq!(
+        verify_signatures(&soap),
+        vec!["ArtifactResponse", "Response"]
+    );
     // The node's certificate only: a stranger's does not verify it.
     let doc = uppsala::parse(&soap).unwrap();
     let ar = el(&doc, "ArtifactResponse")[0];
@@ -75,13 +100,28 @@ fn artifact_response_parses_both_signatures_verify_and_assertion_decrypts() {
     let assertion = decrypt_assertion(&doc);
     let adoc = uppsala::parse(&assertion).unwrap();
     let root = adoc.document_element().unwrap();
-    assert_eq!(adoc.element(root).unwrap().name.local_name.as_ref(), "Assertion");
-    assert_eq!(adoc.element(root).unwrap().name.namespace_uri.as_deref(), Some(saml::NS_SAML2));
-    let values: Vec<String> = el(&adoc, "AttributeValue").into_iter().map(|n| adoc.text_content_deep(n)).collect();
-    assert_eq!(values, vec!["ZIELIŃSKI", "JAN", "1975-03-14", "75031412355"]);
+    assert_eq!(
+        adoc.element(root).unwrap().name.local_name.as_ref(),
+        "Assertion"
+    );
+    assert_eq!(
+        adoc.element(root).unwrap().name.namespace_uri.as_deref(),
+        Some(saml::NS_SAML2)
+    );
+    let values: Vec<String> = el(&adoc, "AttributeValue")
+        .into_iter()
+        .map(|n| adoc.text_content_deep(n))
+        .collect();
+    assert_eq!(
+        values,
+        vec!["ZIELIŃSKI", "JAN", "1975-03-14", "75031412355"]
+    );
     let stmt = el(&adoc, "AuthnStatement")[0];
     assert_eq!(attr_of(&adoc, stmt, "SessionIndex"), "_sess1");
-    assert_eq!(adoc.text_content_deep(el(&adoc, "AuthnContextClassRef")[0]), Loa::Substantial.uri());
+    assert_eq!(
+        adoc.text_content_deep(el(&adoc, "AuthnContextClassRef")[0]),
+        Loa::Substantial.uri()
+    );
     assert_eq!(adoc.text_content_deep(el(&adoc, "Audience")[0]), SP);
     let scd = el(&adoc, "SubjectConfirmationData")[0];
     assert_eq!(attr_of(&adoc, scd, "InResponseTo"), "_req1");
@@ -92,24 +132,49 @@ fn artifact_response_parses_both_signatures_verify_and_assertion_decrypts() {
 fn cancelled_login_is_authn_failed_at_both_levels_and_signed() {
     let signer = node_signer();
     let outcome = Outcome::AuthnFailed(Some("Anulowano".into()));
-    let response = ResponseBuilder::new(NODE, SP, ACS, "_req2", outcome.clone()).build(&signer, &target()).unwrap();
-    let soap = ArtifactResponseBuilder::new(NODE, "_res2").with_response(&outcome, response).build(&signer).unwrap();
-    assert_eq!(verify_signatures(&soap), vec!["ArtifactResponse", "Response"]);
+    let response = ResponseBuilder::new(NODE, SP, ACS, "_req2", outcome.clone())
+        .build(&signer, &target())
+        .unwrap();
+    let soap = ArtifactResponseBuilder::new(NODE, "_res2")
+        .with_response(&outcome, response)
+        .build(&signer)
+        .unwrap();
+    assert_eq!(
+        verify_signatures(&soap),
+        vec!["ArtifactResponse", "Response"]
+    );
     let doc = uppsala::parse(&soap).unwrap();
-    let codes: Vec<String> = el(&doc, "StatusCode").into_iter().map(|n| attr_of(&doc, n, "Value")).collect();
-    assert_eq!(codes, vec![saml::STATUS_RESPONDER, saml::STATUS_AUTHN_FAILED, saml::STATUS_RESPONDER, saml::STATUS_AUTHN_FAILED]);
+    let codes: Vec<String> = el(&doc, "StatusCode")
+        .into_iter()
+        .map(|n| attr_of(&doc, n, "Value"))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            saml::STATUS_RESPONDER,
+            saml::STATUS_AUTHN_FAILED,
+            saml::STATUS_RESPONDER,
+            saml::STATUS_AUTHN_FAILED
+        ]
+    );
     assert!(el(&doc, "EncryptedAssertion").is_empty());
 }
 
 #[test]
 fn empty_artifact_response_is_success_without_response() {
-    let soap = ArtifactResponseBuilder::new(NODE, "_res3").build(&node_signer()).unwrap();
+    let soap = ArtifactResponseBuilder::new(NODE, "_res3")
+        .build(&node_signer())
+        .unwrap();
     assert_eq!(verify_signatures(&soap), vec!["ArtifactResponse"]);
     assert!(!soap.contains("saml2p:Response "));
 }
 
 fn expected_sso() -> Expected<'static> {
-    Expected { sp_entity_id: SP, destination: SSO, acs_url: ACS }
+    Expected {
+        sp_entity_id: SP,
+        destination: SSO,
+        acs_url: ACS,
+    }
 }
 
 #[test]
@@ -131,16 +196,25 @@ fn authn_request_signed_by_another_key_is_refused() {
 fn tampered_authn_request_is_refused() {
     use base64::{Engine, engine::general_purpose::STANDARD as B64};
     let req = authn_request(&sp_signer(), "_abc", "low");
-    let xml = String::from_utf8(B64.decode(req).unwrap()).unwrap().replace("LoA/low", "LoA/high");
-    let err = saml::parse_authn_request(&B64.encode(xml), &sp_verifier(), &expected_sso()).unwrap_err();
+    let xml = String::from_utf8(B64.decode(req).unwrap())
+        .unwrap()
+        .replace("LoA/low", "LoA/high");
+    let err =
+        saml::parse_authn_request(&B64.encode(xml), &sp_verifier(), &expected_sso()).unwrap_err();
     assert!(matches!(err, saml::SamlError::Signature(_)), "{err}");
 }
 
 #[test]
 fn authn_request_for_another_acs_is_refused() {
     let req = authn_request(&sp_signer(), "_abc", "low");
-    let other = Expected { acs_url: "http://127.0.0.1:3000/inne", ..expected_sso() };
-    assert!(matches!(saml::parse_authn_request(&req, &sp_verifier(), &other), Err(saml::SamlError::Mismatch(_))));
+    let other = Expected {
+        acs_url: "http://127.0.0.1:3000/inne",
+        ..expected_sso()
+    };
+    assert!(matches!(
+        saml::parse_authn_request(&req, &sp_verifier(), &other),
+        Err(saml::SamlError::Mismatch(_))
+    ));
 }
 
 #[test]
@@ -158,16 +232,31 @@ fn signature_values_are_raw_r_s_of_64_bytes_and_follow_issuer() {
     use base64::{Engine, engine::general_purpose::STANDARD as B64};
     let signer = node_signer();
     let outcome = Outcome::Success(jan());
-    let response = ResponseBuilder::new(NODE, SP, ACS, "_q", outcome.clone()).build(&signer, &target()).unwrap();
-    let soap = ArtifactResponseBuilder::new(NODE, "_r").with_response(&outcome, response).build(&signer).unwrap();
+    let response = ResponseBuilder::new(NODE, SP, ACS, "_q", outcome.clone())
+        .build(&signer, &target())
+        .unwrap();
+    let soap = ArtifactResponseBuilder::new(NODE, "_r")
+        .with_response(&outcome, response)
+        .build(&signer)
+        .unwrap();
     let doc = uppsala::parse(&soap).unwrap();
     for sv in el(&doc, "SignatureValue") {
-        assert_eq!(B64.decode(doc.text_content_deep(sv).trim()).unwrap().len(), 64);
+        assert_eq!(
+            B64.decode(doc.text_content_deep(sv).trim()).unwrap().len(),
+            64
+        );
     }
     for sig in el(&doc, "Signature") {
         let parent = doc.parent(sig).unwrap();
-        let kids: Vec<_> = doc.children(parent).into_iter().filter(|&c| doc.element(c).is_some()).collect();
-        assert_eq!(doc.element(kids[0]).unwrap().name.local_name.as_ref(), "Issuer");
+        let kids: Vec<_> = doc
+            .children(parent)
+            .into_iter()
+            .filter(|&c| doc.element(c).is_some())
+            .collect();
+        assert_eq!(
+            doc.element(kids[0]).unwrap().name.local_name.as_ref(),
+            "Issuer"
+        );
         assert_eq!(kids[1], sig);
     }
     assert!(soap.contains(r#"PrefixList="ds saml2 saml2p xenc""#));

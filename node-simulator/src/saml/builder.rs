@@ -118,7 +118,11 @@ impl ResponseBuilder {
 
     /// The signed Response, without an XML declaration, ready to be placed
     /// in an ArtifactResponse.
-    pub fn build(&self, signer: &NodeSigner, target: &EncryptionTarget) -> Result<String, SamlError> {
+    pub fn build(
+        &self,
+        signer: &NodeSigner,
+        target: &EncryptionTarget,
+    ) -> Result<String, SamlError> {
         let id = new_id();
         let body = match &self.outcome {
             Outcome::Success(a) => encrypt_assertion(
@@ -195,7 +199,10 @@ pub struct LogoutResponseBuilder {
 
 impl LogoutResponseBuilder {
     pub fn new(node_entity_id: impl Into<String>, in_response_to: impl Into<String>) -> Self {
-        Self { node_entity_id: node_entity_id.into(), in_response_to: in_response_to.into() }
+        Self {
+            node_entity_id: node_entity_id.into(),
+            in_response_to: in_response_to.into(),
+        }
     }
 
     pub fn build(&self, signer: &NodeSigner) -> Result<String, SamlError> {

@@ -42,7 +42,10 @@ pub struct NodeSigner {
 
 impl NodeSigner {
     pub fn from_pem(key_pem: &str, cert_pem: &str) -> Result<Self, SamlError> {
-        let signer = Self { key_pem: key_pem.to_owned(), cert_b64: super::pem_body_b64(cert_pem) };
+        let signer = Self {
+            key_pem: key_pem.to_owned(),
+            cert_b64: super::pem_body_b64(cert_pem),
+        };
         signer.context()?; // fail early on a bad key
         Ok(signer)
     }
@@ -79,7 +82,9 @@ pub struct SpVerifier {
 
 impl SpVerifier {
     pub fn from_cert_pem(cert_pem: &str) -> Result<Self, SamlError> {
-        let v = Self { cert_pem: cert_pem.to_owned() };
+        let v = Self {
+            cert_pem: cert_pem.to_owned(),
+        };
         v.context()?;
         Ok(v)
     }
@@ -106,23 +111,36 @@ impl SpVerifier {
         }
         let sig = sigs[0];
         if doc.parent(sig) != Some(element) {
-            return Err(SamlError::Signature("the signature is not a child of the signed element".into()));
+            return Err(SamlError::Signature(
+                "the signature is not a child of the signed element".into(),
+            ));
         }
-        let mut elems = doc.children(element).into_iter().filter(|&c| doc.element(c).is_some());
+        let mut elems = doc
+            .children(element)
+            .into_iter()
+            .filter(|&c| doc.element(c).is_some());
         let first = elems.next();
         let second = elems.next();
         let issuer_first = first
             .and_then(|n| doc.element(n))
             .is_some_and(|e| e.name.local_name.as_ref() == "Issuer");
         if !issuer_first || second != Some(sig) {
-            return Err(SamlError::Signature("the signature must come right after Issuer".into()));
+            return Err(SamlError::Signature(
+                "the signature must come right after Issuer".into(),
+            ));
         }
         let result = bergshamra_dsig::verify::verify_document(&self.context()?, doc)
             .map_err(|e| SamlError::Signature(e.to_string()))?;
         match result {
-            VerifyResult::Valid { signature_node, references, .. } => {
+            VerifyResult::Valid {
+                signature_node,
+                references,
+                ..
+            } => {
                 if signature_node != sig {
-                    return Err(SamlError::Signature("another signature was verified".into()));
+                    return Err(SamlError::Signature(
+                        "another signature was verified".into(),
+                    ));
                 }
                 if references.len() != 1
                     || references[0].resolved_node != Some(element)

@@ -28,9 +28,13 @@ impl EncryptionTarget {
         let point = key
             .ec_public_key_bytes()
             .ok_or_else(|| SamlError::Key("the encryption certificate holds no EC key".into()))?;
-        let public_key = PublicKey::from_sec1_bytes(&point)
-            .map_err(|_| SamlError::Key("the encryption certificate's key is not on P-256".into()))?;
-        Ok(Self { public_key, cert_b64: pem_body_b64(cert_pem) })
+        let public_key = PublicKey::from_sec1_bytes(&point).map_err(|_| {
+            SamlError::Key("the encryption certificate's key is not on P-256".into())
+        })?;
+        Ok(Self {
+            public_key,
+            cert_b64: pem_body_b64(cert_pem),
+        })
     }
 }
 
@@ -70,7 +74,8 @@ pub fn encrypt_assertion(
     sp_entity_id: &str,
 ) -> Result<String, SamlError> {
     let ephemeral = random_secret_key();
-    let shared = p256::ecdh::diffie_hellman(ephemeral.to_nonzero_scalar(), target.public_key.as_affine());
+    let shared =
+        p256::ecdh::diffie_hellman(ephemeral.to_nonzero_scalar(), target.public_key.as_affine());
     let z = shared.raw_secret_bytes();
 
     let algorithm_id = hex::decode(KDF_ALGORITHM_ID_HEX).expect("constant hex");

@@ -13,10 +13,10 @@ pub use builder::{
     ArtifactResponseBuilder, AssertionData, LogoutResponseBuilder, Outcome, ResponseBuilder,
 };
 pub use dsig::{NodeSigner, SpVerifier};
-pub use encrypt::{encrypt_assertion, EncryptionTarget};
+pub use encrypt::{EncryptionTarget, encrypt_assertion};
 pub use parse::{parse_artifact_resolve, parse_authn_request, parse_logout_request};
 
-use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 pub const NS_SAML2P: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const NS_SAML2: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -47,7 +47,7 @@ pub const SIGNED_ELEMENT_NS: &str = concat!(
 );
 
 /// Levels of assurance, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Loa {
     Low,
     Substantial,
@@ -78,18 +78,6 @@ impl Loa {
             Loa::Low => "niski",
             Loa::Substantial => "średni",
             Loa::High => "wysoki",
-        }
-    }
-}
-
-impl std::str::FromStr for Loa {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "low" => Ok(Loa::Low),
-            "substantial" => Ok(Loa::Substantial),
-            "high" => Ok(Loa::High),
-            other => Err(format!("expected low, substantial or high, got {other:?}")),
         }
     }
 }
@@ -127,7 +115,8 @@ pub fn xml_time(t: OffsetDateTime) -> String {
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    t.format(&fmt).unwrap_or_else(|_| t.format(&Rfc3339).unwrap_or_default())
+    t.format(&fmt)
+        .unwrap_or_else(|_| t.format(&Rfc3339).unwrap_or_default())
 }
 
 pub fn parse_xml_time(s: &str) -> Option<OffsetDateTime> {

@@ -6,7 +6,9 @@ use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use time::{Duration, OffsetDateTime};
 use uppsala::{Document, NodeId};
 
-use super::{BINDING_ARTIFACT, Loa, NS_SAML2, NS_SAML2P, NS_SOAP11, SamlError, SpVerifier, parse_xml_time};
+use super::{
+    BINDING_ARTIFACT, Loa, NS_SAML2, NS_SAML2P, NS_SOAP11, SamlError, SpVerifier, parse_xml_time,
+};
 
 /// What the node expects of the SP's messages.
 #[derive(Debug, Clone)]
@@ -51,8 +53,9 @@ fn parse_doc(xml: &str) -> Result<Document<'_>, SamlError> {
 }
 
 fn is(doc: &Document<'_>, n: NodeId, ns: &str, local: &str) -> bool {
-    doc.element(n)
-        .is_some_and(|e| e.name.local_name.as_ref() == local && e.name.namespace_uri.as_deref() == Some(ns))
+    doc.element(n).is_some_and(|e| {
+        e.name.local_name.as_ref() == local && e.name.namespace_uri.as_deref() == Some(ns)
+    })
 }
 
 fn child(doc: &Document<'_>, n: NodeId, ns: &str, local: &str) -> Option<NodeId> {
@@ -71,15 +74,24 @@ fn attr(doc: &Document<'_>, n: NodeId, name: &str) -> Result<String, SamlError> 
 
 /// The protocol element: the document element, or the only child of a SOAP Body.
 fn protocol_element(doc: &Document<'_>, soap: bool, local: &str) -> Result<NodeId, SamlError> {
-    let root = doc.document_element().ok_or_else(|| SamlError::Malformed("empty document".into()))?;
+    let root = doc
+        .document_element()
+        .ok_or_else(|| SamlError::Malformed("empty document".into()))?;
     let el = if soap {
         if !is(doc, root, NS_SOAP11, "Envelope") {
             return Err(SamlError::Malformed("not a SOAP 1.1 envelope".into()));
         }
-        let body = child(doc, root, NS_SOAP11, "Body").ok_or_else(|| SamlError::Malformed("no SOAP Body".into()))?;
-        let kids: Vec<_> = doc.children(body).into_iter().filter(|&c| doc.element(c).is_some()).collect();
+        let body = child(doc, root, NS_SOAP11, "Body")
+            .ok_or_else(|| SamlError::Malformed("no SOAP Body".into()))?;
+        let kids: Vec<_> = doc
+            .children(body)
+            .into_iter()
+            .filter(|&c| doc.element(c).is_some())
+            .collect();
         if kids.len() != 1 {
-            return Err(SamlError::Malformed("the SOAP Body must hold one element".into()));
+            return Err(SamlError::Malformed(
+                "the SOAP Body must hold one element".into(),
+            ));
         }
         kids[0]
     } else {
@@ -102,16 +114,24 @@ fn common_checks(
     if doc.get_attribute(el, "Version") != Some("2.0") {
         return Err(SamlError::Mismatch("Version must be 2.0".into()));
     }
-    let issuer = child(doc, el, NS_SAML2, "Issuer").ok_or_else(|| SamlError::Malformed("no Issuer".into()))?;
+    let issuer = child(doc, el, NS_SAML2, "Issuer")
+        .ok_or_else(|| SamlError::Malformed("no Issuer".into()))?;
     if text(doc, issuer) != expected.sp_entity_id {
-        return Err(SamlError::Mismatch(format!("Issuer {:?} is not the configured SP", text(doc, issuer))));
+        return Err(SamlError::Mismatch(format!(
+            "Issuer {:?} is not the configured SP",
+            text(doc, issuer)
+        )));
     }
     let destination = attr(doc, el, "Destination")?;
     if destination != expected.destination {
-        return Err(SamlError::Mismatch(format!("Destination {destination:?} is not {:?}", expected.destination)));
+        return Err(SamlError::Mismatch(format!(
+            "Destination {destination:?} is not {:?}",
+            expected.destination
+        )));
     }
     let instant = attr(doc, el, "IssueInstant")?;
-    let instant = parse_xml_time(&instant).ok_or_else(|| SamlError::Malformed("bad IssueInstant".into()))?;
+    let instant =
+        parse_xml_time(&instant).ok_or_else(|| SamlError::Malformed("bad IssueInstant".into()))?;
     let now = OffsetDateTime::now_utc();
     if instant < now - MAX_AGE || instant > now + MAX_SKEW {
         return Err(SamlError::Mismatch("IssueInstant is not fresh".into()));
@@ -129,36 +149,59 @@ pub fn parse_authn_request(
     verifier: &SpVerifier,
     expected: &Expected<'_>,
 ) -> Result<AuthnRequest, SamlError> {
-    let cleaned: String = saml_request_b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = B64.decode(cleaned).map_err(|_| SamlError::Malformed("SAMLRequest is not base64".into()))?;
-    let xml = String::from_utf8(bytes).map_err(|_| SamlError::Malformed("SAMLRequest is not UTF-8".into()))?;
+    let cleaned: String = saml_request_b64
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let bytes = B64
+        .decode(cleaned)
+        .map_err(|_| SamlError::Malformed("SAMLRequest is not base64".into()))?;
+    let xml = String::from_utf8(bytes)
+        .map_err(|_| SamlError::Malformed("SAMLRequest is not UTF-8".into()))?;
     let doc = parse_doc(&xml)?;
     let el = protocol_element(&doc, false, "AuthnRequest")?;
     let id = common_checks(&doc, el, verifier, expected)?;
     let acs = attr(&doc, el, "AssertionConsumerServiceURL")?;
     if acs != expected.acs_url {
-        return Err(SamlError::Mismatch(format!("AssertionConsumerServiceURL {acs:?} is not the registered ACS")));
+        return Err(SamlError::Mismatch(format!(
+            "AssertionConsumerServiceURL {acs:?} is not the registered ACS"
+        )));
     }
     if attr(&doc, el, "ProtocolBinding")? != BINDING_ARTIFACT {
-        return Err(SamlError::Mismatch("ProtocolBinding must be HTTP-Artifact".into()));
+        return Err(SamlError::Mismatch(
+            "ProtocolBinding must be HTTP-Artifact".into(),
+        ));
     }
     let issue_instant = parse_xml_time(&attr(&doc, el, "IssueInstant")?).expect("checked");
     let mut min_loa = Loa::Low;
     if let Some(rac) = child(&doc, el, NS_SAML2P, "RequestedAuthnContext") {
         let comparison = doc.get_attribute(rac, "Comparison").unwrap_or("exact");
         if comparison != "minimum" {
-            return Err(SamlError::Mismatch(format!("Comparison {comparison:?} is not supported (minimum)")));
+            return Err(SamlError::Mismatch(format!(
+                "Comparison {comparison:?} is not supported (minimum)"
+            )));
         }
         let refs: Vec<_> = doc
             .children(rac)
             .into_iter()
             .filter(|&c| is(&doc, c, NS_SAML2, "AuthnContextClassRef"))
             .collect();
-        let levels: Option<Vec<Loa>> = refs.iter().map(|&r| Loa::from_uri(&text(&doc, r))).collect();
-        let levels = levels.ok_or_else(|| SamlError::Mismatch("unknown AuthnContextClassRef".into()))?;
-        min_loa = levels.into_iter().min().ok_or_else(|| SamlError::Malformed("no AuthnContextClassRef".into()))?;
+        let levels: Option<Vec<Loa>> = refs
+            .iter()
+            .map(|&r| Loa::from_uri(&text(&doc, r)))
+            .collect();
+        let levels =
+            levels.ok_or_else(|| SamlError::Mismatch("unknown AuthnContextClassRef".into()))?;
+        min_loa = levels
+            .into_iter()
+            .min()
+            .ok_or_else(|| SamlError::Malformed("no AuthnContextClassRef".into()))?;
     }
-    Ok(AuthnRequest { id, issue_instant, min_loa })
+    Ok(AuthnRequest {
+        id,
+        issue_instant,
+        min_loa,
+    })
 }
 
 pub fn parse_artifact_resolve(
@@ -169,8 +212,12 @@ pub fn parse_artifact_resolve(
     let doc = parse_doc(soap_xml)?;
     let el = protocol_element(&doc, true, "ArtifactResolve")?;
     let id = common_checks(&doc, el, verifier, expected)?;
-    let artifact = child(&doc, el, NS_SAML2P, "Artifact").ok_or_else(|| SamlError::Malformed("no Artifact".into()))?;
-    Ok(ArtifactResolve { id, artifact: text(&doc, artifact) })
+    let artifact = child(&doc, el, NS_SAML2P, "Artifact")
+        .ok_or_else(|| SamlError::Malformed("no Artifact".into()))?;
+    Ok(ArtifactResolve {
+        id,
+        artifact: text(&doc, artifact),
+    })
 }
 
 pub fn parse_logout_request(
@@ -181,7 +228,12 @@ pub fn parse_logout_request(
     let doc = parse_doc(soap_xml)?;
     let el = protocol_element(&doc, true, "LogoutRequest")?;
     let id = common_checks(&doc, el, verifier, expected)?;
-    let name_id = child(&doc, el, NS_SAML2, "NameID").ok_or_else(|| SamlError::Malformed("no NameID".into()))?;
+    let name_id = child(&doc, el, NS_SAML2, "NameID")
+        .ok_or_else(|| SamlError::Malformed("no NameID".into()))?;
     let session_index = child(&doc, el, NS_SAML2P, "SessionIndex").map(|n| text(&doc, n));
-    Ok(LogoutRequest { id, name_id: text(&doc, name_id), session_index })
+    Ok(LogoutRequest {
+        id,
+        name_id: text(&doc, name_id),
+        session_index,
+    })
 }

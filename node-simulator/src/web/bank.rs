@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::{FieldError, Input, error_for, error_summary, field_error, input, page, radios};
+use super::layout::{
+    FieldError, Input, error_for, error_summary, field_error, input, page, radios,
+};
 use super::protocol::{End, finish};
 use crate::demo::{BANK_PASSWORD, BANKS, Bank, IDENTITIES, Identity, bank};
 use crate::state::{AppState, Means};
@@ -20,9 +22,14 @@ pub struct BankChoice {
 }
 
 fn choose_page(flow_id: &str, errors: &[FieldError]) -> Response {
-    let options: Vec<(&str, &str, Option<&str>)> = BANKS.iter().map(|b| (b.id, b.name, None)).collect();
+    let options: Vec<(&str, &str, Option<&str>)> =
+        BANKS.iter().map(|b| (b.id, b.name, None)).collect();
     page(
-        if errors.is_empty() { "Bankowość elektroniczna: wybierz bank" } else { "Błąd: Bankowość elektroniczna: wybierz bank" },
+        if errors.is_empty() {
+            "Bankowość elektroniczna: wybierz bank"
+        } else {
+            "Błąd: Bankowość elektroniczna: wybierz bank"
+        },
         html! {
             h1 { "Zaloguj się przez bank" }
             (error_summary(errors))
@@ -33,7 +40,11 @@ fn choose_page(flow_id: &str, errors: &[FieldError]) -> Response {
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
+    .status(if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    })
     .into_response()
 }
 
@@ -46,7 +57,11 @@ pub async fn choose(State(state): State<AppState>, Path(flow_id): Path<String>) 
 }
 
 /// POST /logowanie/{flow}/bank
-pub async fn choose_submit(State(state): State<AppState>, Path(flow_id): Path<String>, Form(form): Form<BankChoice>) -> Response {
+pub async fn choose_submit(
+    State(state): State<AppState>,
+    Path(flow_id): Path<String>,
+    Form(form): Form<BankChoice>,
+) -> Response {
     if let Err(r) = super::require_flow(&state, &flow_id) {
         return r;
     }
@@ -92,7 +107,10 @@ fn known_bank(state: &AppState, flow_id: &str, bank_id: &str) -> Result<&'static
 }
 
 /// GET /logowanie/{flow}/bank/{bank}
-pub async fn login(State(state): State<AppState>, Path((flow_id, bank_id)): Path<(String, String)>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    Path((flow_id, bank_id)): Path<(String, String)>,
+) -> Response {
     match known_bank(&state, &flow_id, &bank_id) {
         Ok(b) => login_page(&flow_id, b, "", &[]),
         Err(r) => r,
@@ -124,23 +142,36 @@ pub async fn login_submit(
                 }
                 return super::see_other(&format!("/logowanie/{flow_id}/bank/{}/zgoda", b.id));
             }
-            _ => errors.push(field_error("identyfikator", "Nieprawidłowy identyfikator lub hasło")),
+            _ => errors.push(field_error(
+                "identyfikator",
+                "Nieprawidłowy identyfikator lub hasło",
+            )),
         }
     }
     login_page(&flow_id, b, form.identyfikator.trim(), &errors)
 }
 
 /// The identity signed in at this bank and waiting for consent.
-fn pending(state: &AppState, flow_id: &str, bank_id: &str) -> Result<(&'static Bank, usize), Response> {
+fn pending(
+    state: &AppState,
+    flow_id: &str,
+    bank_id: &str,
+) -> Result<(&'static Bank, usize), Response> {
     let b = known_bank(state, flow_id, bank_id)?;
     match state.flow(flow_id).and_then(|f| f.bank_consent) {
         Some((id, identity)) if id == b.id => Ok((b, identity)),
-        _ => Err(super::see_other(&format!("/logowanie/{flow_id}/bank/{}", b.id))),
+        _ => Err(super::see_other(&format!(
+            "/logowanie/{flow_id}/bank/{}",
+            b.id
+        ))),
     }
 }
 
 /// GET /logowanie/{flow}/bank/{bank}/zgoda
-pub async fn consent(State(state): State<AppState>, Path((flow_id, bank_id)): Path<(String, String)>) -> Response {
+pub async fn consent(
+    State(state): State<AppState>,
+    Path((flow_id, bank_id)): Path<(String, String)>,
+) -> Response {
     let (b, identity) = match pending(&state, &flow_id, &bank_id) {
         Ok(p) => p,
         Err(r) => return r,
@@ -183,7 +214,14 @@ pub async fn consent_submit(
         Err(r) => return r,
     };
     if form.decyzja == "tak" {
-        finish(&state, &flow_id, End::Authenticated { identity, means: Means::Bank })
+        finish(
+            &state,
+            &flow_id,
+            End::Authenticated {
+                identity,
+                means: Means::Bank,
+            },
+        )
     } else {
         finish(&state, &flow_id, End::Cancelled)
     }

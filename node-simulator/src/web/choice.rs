@@ -15,9 +15,24 @@ pub async fn show(State(state): State<AppState>, Path(flow_id): Path<String>) ->
         Err(r) => return r,
     };
     let means = [
-        (Means::ProfilZaufany, "profil-zaufany", "Profil Zaufany", "Nazwa użytkownika lub e-mail i hasło."),
-        (Means::EDowod, "e-dowod", "e-dowód", "Dowód osobisty z warstwą elektroniczną, telefon z NFC lub czytnik."),
-        (Means::Bank, "bank", "Bankowość elektroniczna", "Logowanie przez Twój bank."),
+        (
+            Means::ProfilZaufany,
+            "profil-zaufany",
+            "Profil Zaufany",
+            "Nazwa użytkownika lub e-mail i hasło.",
+        ),
+        (
+            Means::EDowod,
+            "e-dowod",
+            "e-dowód",
+            "Dowód osobisty z warstwą elektroniczną, telefon z NFC lub czytnik.",
+        ),
+        (
+            Means::Bank,
+            "bank",
+            "Bankowość elektroniczna",
+            "Logowanie przez Twój bank.",
+        ),
     ];
     page(
         "Wybierz sposób logowania",

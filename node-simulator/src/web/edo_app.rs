@@ -10,7 +10,9 @@ use maud::html;
 use serde::Deserialize;
 
 use super::edowod::grouped;
-use super::layout::{FieldError, Input, error_for, error_summary, field_error, input, message_page, page};
+use super::layout::{
+    FieldError, Input, error_for, error_summary, field_error, input, message_page, page,
+};
 use crate::demo::{CARD_CAN, CARD_PIN1, IDENTITIES, PIN_TRIES};
 use crate::state::{AppState, Edo, EdoPhase, random_digits};
 
@@ -91,7 +93,11 @@ fn digits(s: &str, n: usize) -> bool {
 }
 
 /// POST /edo/{token}
-pub async fn submit(State(state): State<AppState>, Path(token): Path<String>, Form(mut form): Form<CardForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(mut form): Form<CardForm>,
+) -> Response {
     let Some((flow_id, edo)) = lookup(&state, &token) else {
         return gone();
     };
@@ -129,7 +135,10 @@ pub async fn submit(State(state): State<AppState>, Path(token): Path<String>, Fo
             tracing::info!(card, wrong, "eDO App: wrong PIN1");
             if wrong >= PIN_TRIES {
                 set_phase(&mut memory, EdoPhase::Blocked);
-                errors.push(field_error("pin1", "Błędny PIN1. Karta została zablokowana po 3 błędnych próbach"));
+                errors.push(field_error(
+                    "pin1",
+                    "Błędny PIN1. Karta została zablokowana po 3 błędnych próbach",
+                ));
             } else {
                 errors.push(field_error(
                     "pin1",
@@ -139,7 +148,13 @@ pub async fn submit(State(state): State<AppState>, Path(token): Path<String>, Fo
         } else {
             memory.wrong_pins.remove(&card);
             let code = random_digits(6);
-            set_phase(&mut memory, EdoPhase::CardRead { identity: card, code: code.clone() });
+            set_phase(
+                &mut memory,
+                EdoPhase::CardRead {
+                    identity: card,
+                    code: code.clone(),
+                },
+            );
             memory.edo_tokens.remove(&token);
             drop(memory);
             return page(

@@ -9,7 +9,9 @@ use axum::{Form, Json};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::layout::{FieldError, Input, error_for, error_summary, field_error, input, page, radios};
+use super::layout::{
+    FieldError, Input, error_for, error_summary, field_error, input, page, radios,
+};
 use super::protocol::{End, finish};
 use crate::state::{AppState, Edo, EdoPhase, EdoTool, Means, random_digits, random_token};
 
@@ -21,7 +23,11 @@ pub struct ToolForm {
 
 fn tool_page(flow_id: &str, errors: &[FieldError]) -> Response {
     page(
-        if errors.is_empty() { "e-dowód: wybierz narzędzie" } else { "Błąd: e-dowód: wybierz narzędzie" },
+        if errors.is_empty() {
+            "e-dowód: wybierz narzędzie"
+        } else {
+            "Błąd: e-dowód: wybierz narzędzie"
+        },
         html! {
             h1 { "Zaloguj się e-dowodem" }
             (error_summary(errors))
@@ -35,7 +41,11 @@ fn tool_page(flow_id: &str, errors: &[FieldError]) -> Response {
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
+    .status(if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    })
     .into_response()
 }
 
@@ -48,7 +58,11 @@ pub async fn tool(State(state): State<AppState>, Path(flow_id): Path<String>) ->
 }
 
 /// POST /logowanie/{flow}/e-dowod
-pub async fn tool_submit(State(state): State<AppState>, Path(flow_id): Path<String>, Form(form): Form<ToolForm>) -> Response {
+pub async fn tool_submit(
+    State(state): State<AppState>,
+    Path(flow_id): Path<String>,
+    Form(form): Form<ToolForm>,
+) -> Response {
     let tool = match form.narzedzie.as_str() {
         "telefon" => EdoTool::Phone,
         "czytnik" => EdoTool::Reader,
@@ -56,7 +70,10 @@ pub async fn tool_submit(State(state): State<AppState>, Path(flow_id): Path<Stri
             if let Err(r) = super::require_flow(&state, &flow_id) {
                 return r;
             }
-            return tool_page(&flow_id, &[field_error("narzedzie", "Wybierz, czym odczytasz e-dowód")]);
+            return tool_page(
+                &flow_id,
+                &[field_error("narzedzie", "Wybierz, czym odczytasz e-dowód")],
+            );
         }
     };
     {
@@ -65,7 +82,12 @@ pub async fn tool_submit(State(state): State<AppState>, Path(flow_id): Path<Stri
             drop(memory);
             return super::flow_gone(&state);
         };
-        let edo = Edo { tool, session_number: random_digits(8), token: random_token(), phase: EdoPhase::Waiting };
+        let edo = Edo {
+            tool,
+            session_number: random_digits(8),
+            token: random_token(),
+            phase: EdoPhase::Waiting,
+        };
         let old = flow.edo.replace(edo.clone()).map(|e| e.token);
         if let Some(old) = old {
             memory.edo_tokens.remove(&old);
@@ -83,8 +105,14 @@ pub fn grouped(number: &str) -> String {
 
 fn status_of(phase: &EdoPhase) -> (&'static str, &'static str) {
     match phase {
-        EdoPhase::Waiting => ("oczekiwanie", "Czekamy na odczytanie karty w aplikacji eDO App."),
-        EdoPhase::CardRead { .. } => ("karta-odczytana", "Karta odczytana. Wpisz kod z aplikacji eDO App."),
+        EdoPhase::Waiting => (
+            "oczekiwanie",
+            "Czekamy na odczytanie karty w aplikacji eDO App.",
+        ),
+        EdoPhase::CardRead { .. } => (
+            "karta-odczytana",
+            "Karta odczytana. Wpisz kod z aplikacji eDO App.",
+        ),
         EdoPhase::Blocked => (
             "karta-zablokowana",
             "Karta została zablokowana po 3 błędnych numerach PIN1. Wybierz inny sposób logowania.",
@@ -112,7 +140,13 @@ fn qr_svg(url: &str) -> String {
 const POLL_JS: &str = r#"(function(){var r=document.getElementById('edo-stan');if(!r||!window.fetch)return;var u=r.getAttribute('data-url'),s=r.getAttribute('data-stan');
 setInterval(function(){fetch(u,{cache:'no-store',credentials:'same-origin'}).then(function(x){return x.json()}).then(function(j){if(j.stan&&j.stan!==s){s=j.stan;r.textContent=j.komunikat;}}).catch(function(){});},2000);})();"#;
 
-fn code_page(state: &AppState, flow_id: &str, edo: &Edo, value: &str, errors: &[FieldError]) -> Response {
+fn code_page(
+    state: &AppState,
+    flow_id: &str,
+    edo: &Edo,
+    value: &str,
+    errors: &[FieldError],
+) -> Response {
     let url = state.config.edo_app_url(&edo.token);
     let number = grouped(&edo.session_number);
     let (stan, message) = status_of(&edo.phase);
@@ -186,7 +220,11 @@ pub struct CodeForm {
 }
 
 /// POST /logowanie/{flow}/e-dowod/kod
-pub async fn code_submit(State(state): State<AppState>, Path(flow_id): Path<String>, Form(form): Form<CodeForm>) -> Response {
+pub async fn code_submit(
+    State(state): State<AppState>,
+    Path(flow_id): Path<String>,
+    Form(form): Form<CodeForm>,
+) -> Response {
     let flow = match super::require_flow(&state, &flow_id) {
         Ok(f) => f,
         Err(r) => return r,
@@ -202,7 +240,14 @@ pub async fn code_submit(State(state): State<AppState>, Path(flow_id): Path<Stri
     } else {
         match &edo.phase {
             EdoPhase::CardRead { identity, code } if *code == kod => {
-                return finish(&state, &flow_id, End::Authenticated { identity: *identity, means: Means::EDowod });
+                return finish(
+                    &state,
+                    &flow_id,
+                    End::Authenticated {
+                        identity: *identity,
+                        means: Means::EDowod,
+                    },
+                );
             }
             EdoPhase::CardRead { .. } => "Nieprawidłowy kod z aplikacji eDO App",
             EdoPhase::Waiting => "Najpierw odczytaj e-dowód w aplikacji eDO App",

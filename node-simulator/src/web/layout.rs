@@ -22,7 +22,13 @@ pub struct Page {
 }
 
 pub fn page(title: impl Into<String>, body: Markup) -> Page {
-    Page { title: title.into(), body, script: None, status: StatusCode::OK, app: false }
+    Page {
+        title: title.into(),
+        body,
+        script: None,
+        status: StatusCode::OK,
+        app: false,
+    }
 }
 
 impl Page {
@@ -43,7 +49,11 @@ impl Page {
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
         let nonce = base64_nonce();
-        let brand = if self.app { "eDO App (symulator)" } else { "login.gov.pl (symulator)" };
+        let brand = if self.app {
+            "eDO App (symulator)"
+        } else {
+            "login.gov.pl (symulator)"
+        };
         let markup = html! {
             (DOCTYPE)
             html lang="pl" {
@@ -82,8 +92,10 @@ impl IntoResponse for Page {
             }
         };
         let mut resp = (self.status, markup.into_string()).into_response();
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         if self.script.is_some() {
             resp.extensions_mut().insert(CspNonce(nonce));
         }
@@ -104,11 +116,17 @@ pub struct FieldError {
 }
 
 pub fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
 
 pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }
 
 /// The error summary at the top of a form; each entry links to its field.
@@ -195,7 +213,12 @@ pub fn radios(
 }
 
 /// A simple page with a heading and a message, e.g. for errors.
-pub fn message_page(status: StatusCode, title: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> Page {
+pub fn message_page(
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+) -> Page {
     page(
         title,
         html! {

@@ -1,4 +1,7 @@
 //! The simulator's HTTP side: the protocol endpoints and the Polish pages.
+// Handlers return the ready page (a `Response`) as the error of their
+// helpers; it is built once per request, its size does not matter.
+#![allow(clippy::result_large_err)]
 
 pub mod bank;
 pub mod choice;
@@ -27,23 +30,53 @@ pub fn router(state: AppState) -> Router {
         .route("/zdrowie", get(|| async { "ok" }))
         .route("/static/symulator.css", get(css))
         .route("/login/SingleSignOnService", post(protocol::single_sign_on))
-        .route("/login-services/idpArtifactResolutionService", post(protocol::artifact_resolution))
-        .route("/login-services/singleLogoutService", post(protocol::single_logout))
+        .route(
+            "/login-services/idpArtifactResolutionService",
+            post(protocol::artifact_resolution),
+        )
+        .route(
+            "/login-services/singleLogoutService",
+            post(protocol::single_logout),
+        )
         .route("/logowanie/{flow}", get(choice::show))
         .route("/logowanie/{flow}/anuluj", post(choice::cancel))
-        .route("/logowanie/{flow}/profil-zaufany", get(pz::show).post(pz::submit))
-        .route("/logowanie/{flow}/profil-zaufany/nie-pamietam-hasla", get(pz::forgotten))
+        .route(
+            "/logowanie/{flow}/profil-zaufany",
+            get(pz::show).post(pz::submit),
+        )
+        .route(
+            "/logowanie/{flow}/profil-zaufany/nie-pamietam-hasla",
+            get(pz::forgotten),
+        )
         .route("/logowanie/{flow}/profil-zaufany/zaloz", get(pz::create))
-        .route("/logowanie/{flow}/e-dowod", get(edowod::tool).post(edowod::tool_submit))
-        .route("/logowanie/{flow}/e-dowod/kod", get(edowod::code).post(edowod::code_submit))
+        .route(
+            "/logowanie/{flow}/e-dowod",
+            get(edowod::tool).post(edowod::tool_submit),
+        )
+        .route(
+            "/logowanie/{flow}/e-dowod/kod",
+            get(edowod::code).post(edowod::code_submit),
+        )
         .route("/logowanie/{flow}/e-dowod/stan", get(edowod::status))
         .route("/edo/{token}", get(edo_app::show).post(edo_app::submit))
-        .route("/logowanie/{flow}/bank", get(bank::choose).post(bank::choose_submit))
-        .route("/logowanie/{flow}/bank/{bank}", get(bank::login).post(bank::login_submit))
-        .route("/logowanie/{flow}/bank/{bank}/zgoda", get(bank::consent).post(bank::consent_submit))
+        .route(
+            "/logowanie/{flow}/bank",
+            get(bank::choose).post(bank::choose_submit),
+        )
+        .route(
+            "/logowanie/{flow}/bank/{bank}",
+            get(bank::login).post(bank::login_submit),
+        )
+        .route(
+            "/logowanie/{flow}/bank/{bank}/zgoda",
+            get(bank::consent).post(bank::consent_submit),
+        )
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -64,11 +97,23 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -97,7 +142,12 @@ async fn index(State(state): State<AppState>) -> Page {
 }
 
 async fn not_found() -> Page {
-    message_page(StatusCode::NOT_FOUND, "Nie znaleziono strony", &["Nie ma takiej strony w symulatorze."], None)
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Nie znaleziono strony",
+        &["Nie ma takiej strony w symulatorze."],
+        None,
+    )
 }
 
 /// The page for an unknown or expired login.

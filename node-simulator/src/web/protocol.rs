@@ -18,7 +18,10 @@ use crate::saml::{
     ArtifactResponseBuilder, AssertionData, LogoutResponseBuilder, Outcome, ResponseBuilder, esc,
     new_artifact, new_id, parse_artifact_resolve, parse_authn_request, parse_logout_request,
 };
-use crate::state::{ARTIFACT_TTL, AppState, FLOW_TTL, REPLAY_TTL, Flow, Means, NodeSession, StoredArtifact, random_token};
+use crate::state::{
+    ARTIFACT_TTL, AppState, FLOW_TTL, Flow, Means, NodeSession, REPLAY_TTL, StoredArtifact,
+    random_token,
+};
 
 #[derive(Deserialize)]
 pub struct SsoForm {
@@ -48,11 +51,19 @@ fn bad_request(detail: &str) -> Response {
 pub async fn single_sign_on(State(state): State<AppState>, Form(form): Form<SsoForm>) -> Response {
     let cfg = &state.config;
     let sso = cfg.sso_url();
-    let expected = Expected { sp_entity_id: &cfg.sp_entity_id, destination: &sso, acs_url: &cfg.acs_url };
+    let expected = Expected {
+        sp_entity_id: &cfg.sp_entity_id,
+        destination: &sso,
+        acs_url: &cfg.acs_url,
+    };
     if form.saml_request.is_empty() {
         return bad_request("missing SAMLRequest");
     }
-    if form.relay_state.as_ref().is_some_and(|r| r.chars().count() > 80) {
+    if form
+        .relay_state
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 80)
+    {
         return bad_request("RelayState longer than 80 characters");
     }
     let request = match parse_authn_request(&form.saml_request, &state.verifier, &expected) {
@@ -64,7 +75,11 @@ pub async fn single_sign_on(State(state): State<AppState>, Form(form): Form<SsoF
     };
     let id = random_token();
     let mut memory = state.memory();
-    if memory.seen_requests.insert(request.id.clone(), Instant::now() + REPLAY_TTL).is_some() {
+    if memory
+        .seen_requests
+        .insert(request.id.clone(), Instant::now() + REPLAY_TTL)
+        .is_some()
+    {
         drop(memory);
         tracing::warn!(request_id = %request.id, "AuthnRequest replayed");
         return bad_request("this AuthnRequest ID was already used");
@@ -87,7 +102,10 @@ pub async fn single_sign_on(State(state): State<AppState>, Form(form): Form<SsoF
 
 /// How a login at the node ended.
 pub enum End {
-    Authenticated { identity: usize, means: Means },
+    Authenticated {
+        identity: usize,
+        means: Means,
+    },
     /// "Anuluj", "Nie zgadzam się".
     Cancelled,
 }
@@ -101,9 +119,11 @@ pub fn finish(state: &AppState, flow_id: &str, end: End) -> Response {
     let cfg = &state.config;
     let outcome = match end {
         End::Cancelled => Outcome::AuthnFailed(Some("Użytkownik anulował logowanie".into())),
-        End::Authenticated { identity, means } if state.loa_of(means) < flow.min_loa => {
-            tracing::info!(means = means.polish(), "level of assurance too low: NoAuthnContext");
-            let _ = identity;
+        End::Authenticated { means, .. } if state.loa_of(means) < flow.min_loa => {
+            tracing::info!(
+                means = means.polish(),
+                "level of assurance too low: NoAuthnContext"
+            );
             Outcome::NoAuthnContext(Some(format!(
                 "Sposób logowania {} nie zapewnia wymaganego poziomu bezpieczeństwa",
                 means.polish()
@@ -122,16 +142,25 @@ pub fn finish(state: &AppState, flow_id: &str, end: End) -> Response {
                 person_identifier: person.pesel.to_owned(),
             };
             tracing::info!(login = person.login, means = means.polish(), %session_index, "authenticated");
-            state
-                .memory()
-                .sessions
-                .insert(session_index, NodeSession { name_id: data.name_id.clone(), identity, means });
+            state.memory().sessions.insert(
+                session_index,
+                NodeSession {
+                    name_id: data.name_id.clone(),
+                    identity,
+                    means,
+                },
+            );
             Outcome::Success(data)
         }
     };
-    let response =
-        ResponseBuilder::new(&cfg.node_entity_id, &cfg.sp_entity_id, &cfg.acs_url, &flow.request_id, outcome.clone())
-            .build(&state.signer, &state.target);
+    let response = ResponseBuilder::new(
+        &cfg.node_entity_id,
+        &cfg.sp_entity_id,
+        &cfg.acs_url,
+        &flow.request_id,
+        outcome.clone(),
+    )
+    .build(&state.signer, &state.target);
     let response_xml = match response {
         Ok(x) => x,
         Err(e) => {
@@ -148,7 +177,11 @@ pub fn finish(state: &AppState, flow_id: &str, end: End) -> Response {
     let artifact = new_artifact(&cfg.node_entity_id);
     state.memory().artifacts.insert(
         artifact.clone(),
-        StoredArtifact { outcome, response_xml, expires: Instant::now() + ARTIFACT_TTL },
+        StoredArtifact {
+            outcome,
+            response_xml,
+            expires: Instant::now() + ARTIFACT_TTL,
+        },
     );
     post_back(&cfg.acs_url, &artifact, flow.relay_state.as_deref())
 }
@@ -173,7 +206,10 @@ fn post_back(acs: &str, artifact: &str, relay_state: Option<&str>) -> Response {
 
 fn soap(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=utf-8"),
+    );
     r
 }
 
@@ -191,7 +227,11 @@ fn soap_fault(reason: &str) -> Response {
 pub async fn artifact_resolution(State(state): State<AppState>, body: String) -> Response {
     let cfg = &state.config;
     let ars = cfg.artifact_resolution_url();
-    let expected = Expected { sp_entity_id: &cfg.sp_entity_id, destination: &ars, acs_url: &cfg.acs_url };
+    let expected = Expected {
+        sp_entity_id: &cfg.sp_entity_id,
+        destination: &ars,
+        acs_url: &cfg.acs_url,
+    };
     let resolve = match parse_artifact_resolve(&body, &state.verifier, &expected) {
         Ok(r) => r,
         Err(e) => {
@@ -206,7 +246,9 @@ pub async fn artifact_resolution(State(state): State<AppState>, body: String) ->
             tracing::info!(resolve_id = %resolve.id, "artifact resolved");
             builder = builder.with_response(&a.outcome, a.response_xml);
         }
-        _ => tracing::info!(resolve_id = %resolve.id, "unknown, used or expired artifact: empty Success"),
+        _ => {
+            tracing::info!(resolve_id = %resolve.id, "unknown, used or expired artifact: empty Success")
+        }
     }
     match builder.build(&state.signer) {
         Ok(xml) => soap(StatusCode::OK, xml),
@@ -221,7 +263,11 @@ pub async fn artifact_resolution(State(state): State<AppState>, body: String) ->
 pub async fn single_logout(State(state): State<AppState>, body: String) -> Response {
     let cfg = &state.config;
     let slo = cfg.logout_url();
-    let expected = Expected { sp_entity_id: &cfg.sp_entity_id, destination: &slo, acs_url: &cfg.acs_url };
+    let expected = Expected {
+        sp_entity_id: &cfg.sp_entity_id,
+        destination: &slo,
+        acs_url: &cfg.acs_url,
+    };
     let request = match parse_logout_request(&body, &state.verifier, &expected) {
         Ok(r) => r,
         Err(e) => {
@@ -232,7 +278,12 @@ pub async fn single_logout(State(state): State<AppState>, body: String) -> Respo
     let ended = {
         let mut memory = state.memory();
         match &request.session_index {
-            Some(si) if memory.sessions.get(si).is_some_and(|s| s.name_id == request.name_id) => {
+            Some(si)
+                if memory
+                    .sessions
+                    .get(si)
+                    .is_some_and(|s| s.name_id == request.name_id) =>
+            {
                 memory.sessions.remove(si)
             }
             _ => None,

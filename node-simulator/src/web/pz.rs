@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::{FieldError, Input, error_for, error_summary, field_error, input, message_page, page};
+use super::layout::{
+    FieldError, Input, error_for, error_summary, field_error, input, message_page, page,
+};
 use super::protocol::{End, finish};
 use crate::demo::{Identity, PZ_PASSWORD};
 use crate::state::{AppState, Means};
@@ -22,7 +24,11 @@ pub struct PzForm {
 
 fn form_page(flow_id: &str, login: &str, errors: &[FieldError]) -> Response {
     let base = format!("/logowanie/{flow_id}/profil-zaufany");
-    let title = if errors.is_empty() { "Profil Zaufany" } else { "Błąd: Profil Zaufany" };
+    let title = if errors.is_empty() {
+        "Profil Zaufany"
+    } else {
+        "Błąd: Profil Zaufany"
+    };
     page(
         title,
         html! {
@@ -55,13 +61,20 @@ pub async fn show(State(state): State<AppState>, Path(flow_id): Path<String>) ->
 }
 
 /// POST /logowanie/{flow}/profil-zaufany
-pub async fn submit(State(state): State<AppState>, Path(flow_id): Path<String>, Form(form): Form<PzForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(flow_id): Path<String>,
+    Form(form): Form<PzForm>,
+) -> Response {
     if let Err(r) = super::require_flow(&state, &flow_id) {
         return r;
     }
     let mut errors = Vec::new();
     if form.login.trim().is_empty() {
-        errors.push(field_error("login", "Wpisz nazwę użytkownika lub adres e-mail"));
+        errors.push(field_error(
+            "login",
+            "Wpisz nazwę użytkownika lub adres e-mail",
+        ));
     }
     if form.haslo.is_empty() {
         errors.push(field_error("haslo", "Wpisz hasło"));
@@ -69,9 +82,19 @@ pub async fn submit(State(state): State<AppState>, Path(flow_id): Path<String>, 
     if errors.is_empty() {
         match Identity::by_pz_login(&form.login) {
             Some(identity) if form.haslo == PZ_PASSWORD => {
-                return finish(&state, &flow_id, End::Authenticated { identity, means: Means::ProfilZaufany });
+                return finish(
+                    &state,
+                    &flow_id,
+                    End::Authenticated {
+                        identity,
+                        means: Means::ProfilZaufany,
+                    },
+                );
             }
-            _ => errors.push(field_error("login", "Nieprawidłowa nazwa użytkownika lub hasło")),
+            _ => errors.push(field_error(
+                "login",
+                "Nieprawidłowa nazwa użytkownika lub hasło",
+            )),
         }
         tracing::info!("Profil Zaufany: wrong user name or password");
     }
@@ -83,7 +106,13 @@ fn info(state: &AppState, flow_id: &str, title: &str, paragraphs: &[&str]) -> Re
         return r;
     }
     let back = format!("/logowanie/{flow_id}");
-    message_page(StatusCode::OK, title, paragraphs, Some((&back, "Wróć do wyboru sposobu logowania"))).into_response()
+    message_page(
+        StatusCode::OK,
+        title,
+        paragraphs,
+        Some((&back, "Wróć do wyboru sposobu logowania")),
+    )
+    .into_response()
 }
 
 /// GET …/profil-zaufany/nie-pamietam-hasla

@@ -2,6 +2,8 @@
 //! builder (signing SP messages, decrypting the assertion).
 #![allow(dead_code)]
 
+pub mod sim;
+
 use aes_gcm::{Aes128Gcm, Aes256Gcm, KeyInit, Nonce, aead::Aead};
 use aes_kw::{KwAes128, KwAes256};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
@@ -11,7 +13,10 @@ use sha2::{Digest, Sha256};
 use uppsala::{Document, NodeId};
 
 pub fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn read(rel: &str) -> String {
@@ -26,7 +31,11 @@ pub const SP: &str = "ezus-portal-dev";
 pub const NODE: &str = "https://symulator.login.gov.pl";
 
 pub fn sp_signer() -> NodeSigner {
-    NodeSigner::from_pem(&read("server/dev-keys/sp-signing.key.pem"), &read("server/dev-keys/sp-signing.crt.pem")).unwrap()
+    NodeSigner::from_pem(
+        &read("server/dev-keys/sp-signing.key.pem"),
+        &read("server/dev-keys/sp-signing.crt.pem"),
+    )
+    .unwrap()
 }
 
 pub fn stranger_signer() -> NodeSigner {
@@ -107,12 +116,21 @@ pub fn decrypt_assertion(doc: &Document<'_>) -> String {
     // The first CipherValue in document order is the EncryptedKey's.
     let wrapped = B64.decode(doc.text_content_deep(cvs[0]).trim()).unwrap();
     let mut key = vec![0u8; wrapped.len() - 8];
-    KwAes256::new_from_slice(&kek).unwrap().unwrap_key(&wrapped, &mut key).unwrap();
+    KwAes256::new_from_slice(&kek)
+        .unwrap()
+        .unwrap_key(&wrapped, &mut key)
+        .unwrap();
     let data = B64.decode(doc.text_content_deep(cvs[1]).trim()).unwrap();
     let (iv, ct) = data.split_at(12);
     let plain = match key.len() {
-        32 => Aes256Gcm::new_from_slice(&key).unwrap().decrypt(&Nonce::from(<[u8; 12]>::try_from(iv).unwrap()), ct).unwrap(),
-        16 => Aes128Gcm::new_from_slice(&key).unwrap().decrypt(&Nonce::from(<[u8; 12]>::try_from(iv).unwrap()), ct).unwrap(),
+        32 => Aes256Gcm::new_from_slice(&key)
+            .unwrap()
+            .decrypt(&Nonce::from(<[u8; 12]>::try_from(iv).unwrap()), ct)
+            .unwrap(),
+        16 => Aes128Gcm::new_from_slice(&key)
+            .unwrap()
+            .decrypt(&Nonce::from(<[u8; 12]>::try_from(iv).unwrap()), ct)
+            .unwrap(),
         n => panic!("content key of {n} bytes"),
     };
     let _ = KwAes128::new_from_slice(&[0u8; 16]);
