@@ -10,6 +10,7 @@ pub mod edowod;
 pub mod layout;
 pub mod protocol;
 pub mod pz;
+pub mod sessions;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/zdrowie", get(|| async { "ok" }))
+        .route("/sesje", get(sessions::show))
         .route("/static/symulator.css", get(css))
         .route("/login/SingleSignOnService", post(protocol::single_sign_on))
         .route(
