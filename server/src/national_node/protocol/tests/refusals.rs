@@ -89,39 +89,40 @@ fn wrapping_with_a_duplicate_id_is_refused() {
     assert_bad_signature(read_xml(&attack));
 }
 
-/// XSW: the evil ArtifactResponse (another ID) carries a copy of the good
-/// one's signature, whose reference points at the good one moved aside.
+/// XSW: the evil ArtifactResponse (another ID, no Response: "artifact
+/// unknown") carries a copy of the good one's signature; the good one, its
+/// own signature taken out, is the evil one's last child, a sibling of the
+/// copy. The copy verifies (bergshamra's strict mode allows siblings), so
+/// only the check that a reference covers the signature's own parent stops it.
 #[test]
 fn wrapping_with_a_copied_signature_is_refused() {
     let good = fixture::artifact_response(&Knobs::default());
-    let signed = between(&good, "<soap11:Body>", "</soap11:Body>");
     let signature = between(&good, "<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>", "<saml2p:Status>");
-    let evil = fixture::artifact_response(&Knobs { sign_outer: false, sign_inner: false, family_name: "EVIL".into(), ..Knobs::default() })
+    let good_unsigned = between(&good, "<soap11:Body>", "</soap11:Body>").replacen(signature, "", 1);
+    let evil = fixture::artifact_response(&Knobs { sign_outer: false, with_response: false, ..Knobs::default() })
         .replace("_ee000000000000000000000000000000000000e5", "_ee0000000000000000000000000000000000evil")
-        .replace("_dd000000000000000000000000000000000000d4", "_dd0000000000000000000000000000000000evil");
-    let evil_body = between(&evil, "<soap11:Body>", "</soap11:Body>").replacen(
-        "<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>",
-        &format!("<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>{signature}"),
-        1,
-    );
-    let attack = format!(
-        "<soap11:Envelope xmlns:soap11=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap11:Header>{signed}</soap11:Header><soap11:Body>{evil_body}</soap11:Body></soap11:Envelope>"
-    );
-    assert_bad_signature(read_xml(&attack));
+        .replacen("</saml2p:Status>", &format!("</saml2p:Status>{good_unsigned}"), 1)
+        .replacen(
+            "<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>",
+            &format!("<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>{signature}"),
+            1,
+        );
+    assert_bad_signature(read_xml(&evil));
 }
 
-/// XSW at the inner level, with a valid outer signature: the node-signed
-/// Response sits inside an evil, unsigned Response that carries a copy of
-/// its signature (the outer signature was made over this structure).
+/// XSW at the inner level, under a valid outer signature: an evil Response
+/// (another person) carries a copy of the good Response's signature, and the
+/// good Response, its own signature taken out, is the evil one's last child.
 #[test]
 fn wrapping_of_the_inner_response_is_refused() {
     let k = Knobs::default();
     let good = fixture::response(&k, &fixture::encrypt(&fixture::assertion(&k), k.encrypt_to_cert, 32));
     let signature = between(&good, "<saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>", "<saml2p:Status>");
-    let evil_k = Knobs { family_name: "EVIL".into(), sign_inner: false, ..Knobs::default() };
+    let good_unsigned = good.replacen(signature, "", 1);
+    let evil_k = Knobs { family_name: "EVIL".into(), ..Knobs::default() };
     let evil_assertion = fixture::encrypt(&fixture::assertion(&evil_k), k.encrypt_to_cert, 32);
     let evil = format!(
-        "<saml2p:Response ID=\"_dd0000000000000000000000000000000000evil\" Version=\"2.0\" IssueInstant=\"2026-11-26T10:15:30.000Z\" InResponseTo=\"{irt}\" Destination=\"{acs}\"><saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>{signature}<saml2p:Status><saml2p:StatusCode Value=\"{ok}\"/></saml2p:Status>{evil_assertion}<saml2p:Extensions>{good}</saml2p:Extensions></saml2p:Response>",
+        "<saml2p:Response ID=\"_dd0000000000000000000000000000000000evil\" Version=\"2.0\" IssueInstant=\"2026-11-26T10:15:30.000Z\" InResponseTo=\"{irt}\" Destination=\"{acs}\"><saml2:Issuer>https://symulator.login.gov.pl</saml2:Issuer>{signature}<saml2p:Status><saml2p:StatusCode Value=\"{ok}\"/></saml2p:Status>{evil_assertion}{good_unsigned}</saml2p:Response>",
         irt = fixture::AUTHN_REQUEST_ID,
         acs = fixture::ACS,
         ok = fixture::SUCCESS,
