@@ -55,6 +55,12 @@ fn temp_file(name: &str, content: &str) -> PathBuf {
     path
 }
 
+fn remove_temp(file: &Path) {
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// Runs xmlsec1; a missing xmlsec1 fails the test (never a silent skip).
 fn xmlsec1(args: &[&str]) -> std::process::Output {
     match Command::new("xmlsec1").args(args).output() {
@@ -79,6 +85,7 @@ fn xmlsec1_verifies(xml: &str, id_attr: &str, cert: &str) -> bool {
     let without_key_info = format!("{}{}", &xml[..start], &xml[end..]);
     let file = temp_file("signed.xml", &without_key_info);
     let out = xmlsec1(&["--verify", "--pubkey-cert-pem", path(&repo(cert)), "--id-attr:ID", id_attr, path(&file)]);
+    remove_temp(&file);
     eprintln!("xmlsec1 --verify: {}", String::from_utf8_lossy(&out.stderr).trim());
     out.status.success()
 }
@@ -129,6 +136,7 @@ fn xmlsec1_sign(template: &str, id_attr: &str) -> String {
     let out = xmlsec1(&["--sign", "--privkey-pem", &key, "--id-attr:ID", id_attr, "--output", path(&output), path(&input)]);
     assert!(out.status.success(), "xmlsec1 --sign failed: {}", String::from_utf8_lossy(&out.stderr));
     let signed = std::fs::read_to_string(&output).expect("xmlsec1 output");
+    remove_temp(&input);
     // Drop the XML declaration xmlsec1 writes, so the element can be embedded.
     match signed.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map(|(_, body)| body.trim().to_owned()).unwrap_or(signed),

@@ -1,6 +1,7 @@
 //! Tests of the protocol core against a test-only node (`fixture`).
 
 mod fixture;
+mod messages;
 mod refusals;
 mod vectors;
 
