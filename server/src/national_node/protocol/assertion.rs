@@ -37,7 +37,7 @@ fn check_window(
     {
         return Err(NodeRefusal::NotYetValid(format!(
             "{what} NotBefore is {} ms ahead",
-            nb - now
+            nb.saturating_sub(now)
         )));
     }
     if let Some(na) = not_on_or_after
@@ -45,7 +45,7 @@ fn check_window(
     {
         return Err(NodeRefusal::Expired(format!(
             "{what} NotOnOrAfter passed {} ms ago",
-            now - na
+            now.saturating_sub(na)
         )));
     }
     Ok(())

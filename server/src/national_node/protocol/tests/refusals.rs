@@ -388,4 +388,25 @@ fn garbage_never_panics() {
             assert!(read_xml(prefix).is_err());
         }
     }
+    // A changed byte anywhere (skipping the certificates, which are not
+    // read) is refused without a panic.
+    let bytes = good.as_bytes();
+    for at in (0..bytes.len()).step_by(53) {
+        let mut changed = bytes.to_vec();
+        changed[at] = match changed[at] {
+            b'<' => b'>',
+            b'A'..=b'Z' | b'a'..=b'z' => changed[at] ^ 0x20,
+            _ => b'x',
+        };
+        if let Ok(changed) = String::from_utf8(changed)
+            && !in_x509_certificate(&good, at)
+        {
+            assert!(read_xml(&changed).is_err(), "a change at byte {at} was accepted");
+        }
+    }
+}
+
+fn in_x509_certificate(xml: &str, at: usize) -> bool {
+    let before = &xml[..at.min(xml.len())];
+    before.rfind("<ds:X509Certificate>") > before.rfind("</ds:X509Certificate>")
 }
