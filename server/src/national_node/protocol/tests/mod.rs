@@ -160,3 +160,21 @@ fn logout_response_is_checked() {
         Err(NodeRefusal::Malformed(_))
     ));
 }
+
+/// A measured figure for docs/saml-library.md (`-- --nocapture` shows it).
+#[test]
+fn time_to_read_one_artifact_response() {
+    let p = profile();
+    let soap = fixture::artifact_response(&Knobs::default());
+    let rounds = 20;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        read_artifact_response(&p, &soap, &expected()).expect("valid");
+    }
+    eprintln!(
+        "read_artifact_response: {:?} per answer ({} bytes, {} build)",
+        start.elapsed() / rounds,
+        soap.len(),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+}
