@@ -52,8 +52,13 @@ pub(crate) fn text(doc: &Document<'_>, node: NodeId) -> Result<String, NodeRefus
     Ok(doc.text_content_deep(node).trim().to_owned())
 }
 
+/// The value of the attribute `name` in no namespace, trimmed.
 pub(crate) fn attr<'d>(doc: &'d Document<'_>, node: NodeId, name: &str) -> Option<&'d str> {
-    doc.get_attribute(node, name).map(str::trim)
+    doc.element(node)?
+        .attributes
+        .iter()
+        .find(|a| a.name.namespace_uri.is_none() && a.name.local_name == name)
+        .map(|a| a.value.trim())
 }
 
 /// The one element in the SOAP body, named `{SAML2P}local`.
@@ -67,10 +72,15 @@ fn soap_body_element(doc: &Document<'_>, local: &str) -> Result<NodeId, NodeRefu
     let body = one_child(doc, envelope, SOAP11, "Body")?;
     match child_elements(doc, body).as_slice() {
         [one] if is(doc, *one, SAML2P, local) => Ok(*one),
-        [one] if is(doc, *one, SOAP11, "Fault") => Err(malformed(format!(
-            "a SOAP fault: {}",
-            doc.text_content_deep(*one).trim()
-        ))),
+        [one] if is(doc, *one, SOAP11, "Fault") => {
+            let fault: String = doc
+                .text_content_deep(*one)
+                .trim()
+                .chars()
+                .take(200)
+                .collect();
+            Err(malformed(format!("a SOAP fault: {fault}")))
+        }
         _ => Err(malformed(format!(
             "the SOAP body does not hold exactly one {local}"
         ))),

@@ -38,9 +38,7 @@ fn child(doc: &Document<'_>, parent: NodeId, ns: &str, local: &str) -> Result<No
 }
 
 fn attr<'d>(doc: &'d Document<'_>, node: NodeId, name: &str) -> Result<&'d str, NodeRefusal> {
-    doc.get_attribute(node, name)
-        .map(str::trim)
-        .ok_or_else(|| bad(format!("no {name} attribute")))
+    super::answer::attr(doc, node, name).ok_or_else(|| bad(format!("no {name} attribute")))
 }
 
 fn algorithm(
