@@ -107,7 +107,7 @@ fn check_message(
         )));
     }
     let irt = attr(doc, el, "InResponseTo").unwrap_or("");
-    if irt != in_response_to {
+    if irt.is_empty() || irt != in_response_to {
         return Err(NodeRefusal::NotForUs(format!(
             "the {what} answers {irt:?}, not {in_response_to:?}"
         )));

@@ -73,7 +73,7 @@ fn subject_confirmation(
                 )));
             }
             let irt = attr(doc, data, "InResponseTo").unwrap_or("");
-            if irt != expected.authn_request_id {
+            if irt.is_empty() || irt != expected.authn_request_id {
                 return Err(NodeRefusal::NotForUs(format!(
                     "the SubjectConfirmationData answers {irt:?}"
                 )));
