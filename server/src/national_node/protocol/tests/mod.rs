@@ -3,6 +3,7 @@
 mod fixture;
 mod messages;
 mod refusals;
+mod robustness;
 mod vectors;
 
 use std::time::Duration;
@@ -175,6 +176,10 @@ fn time_to_read_one_artifact_response() {
         "read_artifact_response: {:?} per answer ({} bytes, {} build)",
         start.elapsed() / rounds,
         soap.len(),
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
 }
