@@ -10,30 +10,55 @@ use super::{Expected, Loa, NodeAssertion, NodeRefusal, SpProfile};
 
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
-fn instant_attr(doc: &Document<'_>, node: NodeId, name: &str, what: &str) -> Result<Option<i64>, NodeRefusal> {
+fn instant_attr(
+    doc: &Document<'_>,
+    node: NodeId,
+    name: &str,
+    what: &str,
+) -> Result<Option<i64>, NodeRefusal> {
     match attr(doc, node, name) {
         None => Ok(None),
-        Some(v) => parse_instant(v).map(Some).ok_or_else(|| malformed(format!("{what} {name} {v:?}"))),
+        Some(v) => parse_instant(v)
+            .map(Some)
+            .ok_or_else(|| malformed(format!("{what} {name} {v:?}"))),
     }
 }
 
 /// NotBefore / NotOnOrAfter against now, with the skew both ways.
-fn check_window(not_before: Option<i64>, not_on_or_after: Option<i64>, now: i64, skew: i64, what: &str) -> Result<(), NodeRefusal> {
+fn check_window(
+    not_before: Option<i64>,
+    not_on_or_after: Option<i64>,
+    now: i64,
+    skew: i64,
+    what: &str,
+) -> Result<(), NodeRefusal> {
     if let Some(nb) = not_before
         && now.saturating_add(skew) < nb
     {
-        return Err(NodeRefusal::NotYetValid(format!("{what} NotBefore is {} ms ahead", nb - now)));
+        return Err(NodeRefusal::NotYetValid(format!(
+            "{what} NotBefore is {} ms ahead",
+            nb.saturating_sub(now)
+        )));
     }
     if let Some(na) = not_on_or_after
         && now.saturating_sub(skew) >= na
     {
-        return Err(NodeRefusal::Expired(format!("{what} NotOnOrAfter passed {} ms ago", now - na)));
+        return Err(NodeRefusal::Expired(format!(
+            "{what} NotOnOrAfter passed {} ms ago",
+            now.saturating_sub(na)
+        )));
     }
     Ok(())
 }
 
 /// The bearer SubjectConfirmationData addressed to us; returns its NotOnOrAfter.
-fn subject_confirmation(p: &SpProfile, doc: &Document<'_>, subject: NodeId, expected: &Expected<'_>, skew: i64) -> Result<i64, NodeRefusal> {
+fn subject_confirmation(
+    p: &SpProfile,
+    doc: &Document<'_>,
+    subject: NodeId,
+    expected: &Expected<'_>,
+    skew: i64,
+) -> Result<i64, NodeRefusal> {
     let mut first_refusal = None;
     for sc in child_elements(doc, subject) {
         if !is(doc, sc, SAML2, "SubjectConfirmation") || attr(doc, sc, "Method") != Some(BEARER) {
@@ -43,16 +68,27 @@ fn subject_confirmation(p: &SpProfile, doc: &Document<'_>, subject: NodeId, expe
             let data = one_child(doc, sc, SAML2, "SubjectConfirmationData")?;
             let recipient = attr(doc, data, "Recipient").unwrap_or("");
             if recipient != p.acs_url {
-                return Err(NodeRefusal::NotForUs(format!("the SubjectConfirmationData Recipient is {recipient:?}")));
+                return Err(NodeRefusal::NotForUs(format!(
+                    "the SubjectConfirmationData Recipient is {recipient:?}"
+                )));
             }
             let irt = attr(doc, data, "InResponseTo").unwrap_or("");
-            if irt != expected.authn_request_id {
-                return Err(NodeRefusal::NotForUs(format!("the SubjectConfirmationData answers {irt:?}")));
+            if irt.is_empty() || irt != expected.authn_request_id {
+                return Err(NodeRefusal::NotForUs(format!(
+                    "the SubjectConfirmationData answers {irt:?}"
+                )));
             }
             let not_before = instant_attr(doc, data, "NotBefore", "SubjectConfirmationData")?;
-            let not_on_or_after = instant_attr(doc, data, "NotOnOrAfter", "SubjectConfirmationData")?
-                .ok_or_else(|| malformed("the SubjectConfirmationData has no NotOnOrAfter"))?;
-            check_window(not_before, Some(not_on_or_after), expected.now_ms, skew, "SubjectConfirmationData")?;
+            let not_on_or_after =
+                instant_attr(doc, data, "NotOnOrAfter", "SubjectConfirmationData")?
+                    .ok_or_else(|| malformed("the SubjectConfirmationData has no NotOnOrAfter"))?;
+            check_window(
+                not_before,
+                Some(not_on_or_after),
+                expected.now_ms,
+                skew,
+                "SubjectConfirmationData",
+            )?;
             Ok(not_on_or_after)
         })();
         match checked {
@@ -66,13 +102,21 @@ fn subject_confirmation(p: &SpProfile, doc: &Document<'_>, subject: NodeId, expe
 }
 
 /// Conditions: the window and every AudienceRestriction naming us; returns NotOnOrAfter.
-fn conditions(p: &SpProfile, doc: &Document<'_>, assertion: NodeId, now: i64, skew: i64) -> Result<Option<i64>, NodeRefusal> {
+fn conditions(
+    p: &SpProfile,
+    doc: &Document<'_>,
+    assertion: NodeId,
+    now: i64,
+    skew: i64,
+) -> Result<Option<i64>, NodeRefusal> {
     let conditions = one_child(doc, assertion, SAML2, "Conditions")?;
     let not_before = instant_attr(doc, conditions, "NotBefore", "Conditions")?;
     let not_on_or_after = instant_attr(doc, conditions, "NotOnOrAfter", "Conditions")?;
     check_window(not_before, not_on_or_after, now, skew, "Conditions")?;
-    let restrictions: Vec<NodeId> =
-        child_elements(doc, conditions).into_iter().filter(|&c| is(doc, c, SAML2, "AudienceRestriction")).collect();
+    let restrictions: Vec<NodeId> = child_elements(doc, conditions)
+        .into_iter()
+        .filter(|&c| is(doc, c, SAML2, "AudienceRestriction"))
+        .collect();
     if restrictions.is_empty() {
         return Err(NodeRefusal::NotForUs("no AudienceRestriction".into()));
     }
@@ -82,8 +126,10 @@ fn conditions(p: &SpProfile, doc: &Document<'_>, assertion: NodeId, now: i64, sk
             .filter(|&a| is(doc, a, SAML2, "Audience"))
             .map(|a| text(doc, a))
             .collect::<Result<Vec<String>, _>>()?;
-        if !audiences.iter().any(|a| *a == p.sp_entity_id) {
-            return Err(NodeRefusal::NotForUs(format!("the assertion is for {audiences:?}")));
+        if !audiences.contains(&p.sp_entity_id) {
+            return Err(NodeRefusal::NotForUs(format!(
+                "the assertion is for {audiences:?}"
+            )));
         }
     }
     Ok(not_on_or_after)
@@ -97,7 +143,10 @@ fn attribute(doc: &Document<'_>, statement: NodeId, local: &str) -> Result<Strin
         .filter(|&a| is(doc, a, SAML2, "Attribute") && attr(doc, a, "Name") == Some(name.as_str()))
         .collect();
     let [attribute] = found.as_slice() else {
-        return Err(malformed(format!("{} {local} attributes, not one", found.len())));
+        return Err(malformed(format!(
+            "{} {local} attributes, not one",
+            found.len()
+        )));
     };
     let value = child_elements(doc, *attribute)
         .into_iter()
@@ -111,16 +160,28 @@ fn attribute(doc: &Document<'_>, statement: NodeId, local: &str) -> Result<Strin
 }
 
 /// Parses and checks the decrypted assertion.
-pub(crate) fn read(p: &SpProfile, plaintext: &str, expected: &Expected<'_>, skew: i64) -> Result<NodeAssertion, NodeRefusal> {
-    let doc = signature::parse(plaintext).map_err(|e| NodeRefusal::Undecryptable(format!("the plaintext: {e}")))?;
-    let assertion = doc.document_element().ok_or_else(|| malformed("an empty assertion"))?;
+pub(crate) fn read(
+    p: &SpProfile,
+    plaintext: &str,
+    expected: &Expected<'_>,
+    skew: i64,
+) -> Result<NodeAssertion, NodeRefusal> {
+    let doc = signature::parse(plaintext)
+        .map_err(|e| NodeRefusal::Undecryptable(format!("the plaintext: {e}")))?;
+    let assertion = doc
+        .document_element()
+        .ok_or_else(|| malformed("an empty assertion"))?;
     if !is(&doc, assertion, SAML2, "Assertion") || attr(&doc, assertion, "Version") != Some("2.0") {
         return Err(malformed("the plaintext is not a SAML 2.0 Assertion"));
     }
-    let assertion_id = attr(&doc, assertion, "ID").filter(|id| !id.is_empty()).ok_or_else(|| malformed("an assertion without ID"))?;
+    let assertion_id = attr(&doc, assertion, "ID")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| malformed("an assertion without ID"))?;
     let issuer = text(&doc, one_child(&doc, assertion, SAML2, "Issuer")?)?;
     if issuer != p.node_entity_id {
-        return Err(NodeRefusal::NotForUs(format!("the assertion's Issuer is {issuer:?}")));
+        return Err(NodeRefusal::NotForUs(format!(
+            "the assertion's Issuer is {issuer:?}"
+        )));
     }
     let subject = one_child(&doc, assertion, SAML2, "Subject")?;
     let name_id = text(&doc, one_child(&doc, subject, SAML2, "NameID")?)?;
@@ -131,15 +192,24 @@ pub(crate) fn read(p: &SpProfile, plaintext: &str, expected: &Expected<'_>, skew
     let conditions_end = conditions(p, &doc, assertion, expected.now_ms, skew)?;
 
     let statement = one_child(&doc, assertion, SAML2, "AuthnStatement")?;
-    let session_index = attr(&doc, statement, "SessionIndex").unwrap_or("").to_owned();
+    let session_index = attr(&doc, statement, "SessionIndex")
+        .unwrap_or("")
+        .to_owned();
     if session_index.is_empty() {
         return Err(malformed("the AuthnStatement has no SessionIndex"));
     }
     let context = one_child(&doc, statement, SAML2, "AuthnContext")?;
-    let class_ref = text(&doc, one_child(&doc, context, SAML2, "AuthnContextClassRef")?)?;
-    let loa = Loa::from_uri(&class_ref).ok_or_else(|| NodeRefusal::LoaTooLow(format!("unknown level {class_ref:?}")))?;
+    let class_ref = text(
+        &doc,
+        one_child(&doc, context, SAML2, "AuthnContextClassRef")?,
+    )?;
+    let loa = Loa::from_uri(&class_ref)
+        .ok_or_else(|| NodeRefusal::LoaTooLow(format!("unknown level {class_ref:?}")))?;
     if loa < p.min_loa {
-        return Err(NodeRefusal::LoaTooLow(format!("{class_ref} is below {}", p.min_loa.uri())));
+        return Err(NodeRefusal::LoaTooLow(format!(
+            "{class_ref} is below {}",
+            p.min_loa.uri()
+        )));
     }
 
     let attributes = one_child(&doc, assertion, SAML2, "AttributeStatement")?;

@@ -26,7 +26,10 @@ fn bad(detail: impl Into<String>) -> NodeRefusal {
 
 /// The one child `{ns}local` of `parent`.
 fn child(doc: &Document<'_>, parent: NodeId, ns: &str, local: &str) -> Result<NodeId, NodeRefusal> {
-    let found: Vec<NodeId> = child_elements(doc, parent).into_iter().filter(|&c| is(doc, c, ns, local)).collect();
+    let found: Vec<NodeId> = child_elements(doc, parent)
+        .into_iter()
+        .filter(|&c| is(doc, c, ns, local))
+        .collect();
     match found.as_slice() {
         [one] => Ok(*one),
         [] => Err(bad(format!("no {local} element"))),
@@ -35,26 +38,40 @@ fn child(doc: &Document<'_>, parent: NodeId, ns: &str, local: &str) -> Result<No
 }
 
 fn attr<'d>(doc: &'d Document<'_>, node: NodeId, name: &str) -> Result<&'d str, NodeRefusal> {
-    doc.get_attribute(node, name).map(str::trim).ok_or_else(|| bad(format!("no {name} attribute")))
+    super::answer::attr(doc, node, name).ok_or_else(|| bad(format!("no {name} attribute")))
 }
 
-fn algorithm(doc: &Document<'_>, parent: NodeId, ns: &str, local: &str) -> Result<String, NodeRefusal> {
+fn algorithm(
+    doc: &Document<'_>,
+    parent: NodeId,
+    ns: &str,
+    local: &str,
+) -> Result<String, NodeRefusal> {
     Ok(attr(doc, child(doc, parent, ns, local)?, "Algorithm")?.to_owned())
 }
 
 fn base64_text(doc: &Document<'_>, node: NodeId, what: &str) -> Result<Vec<u8>, NodeRefusal> {
-    let text: String = doc.text_content_deep(node).chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    STANDARD.decode(text).map_err(|e| bad(format!("{what} is not base64: {e}")))
+    let text: String = doc
+        .text_content_deep(node)
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    STANDARD
+        .decode(text)
+        .map_err(|e| bad(format!("{what} is not base64: {e}")))
 }
 
 fn hex(s: &str, what: &str) -> Result<Vec<u8>, NodeRefusal> {
     let s = s.trim();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(bad(format!("{what} has an odd number of hex digits")));
     }
     (0..s.len())
         .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
         .collect::<Option<Vec<u8>>>()
         .ok_or_else(|| bad(format!("{what} is not hex")))
 }
@@ -70,7 +87,11 @@ pub(crate) fn concat_kdf(z: &[u8], other_info: &[u8]) -> [u8; 32] {
 
 /// Decrypts `encrypted_assertion` with the SP's key; returns the plaintext
 /// (the `saml2:Assertion` element as UTF-8 text).
-pub(crate) fn decrypt(doc: &Document<'_>, encrypted_assertion: NodeId, key: &p256::SecretKey) -> Result<String, NodeRefusal> {
+pub(crate) fn decrypt(
+    doc: &Document<'_>,
+    encrypted_assertion: NodeId,
+    key: &p256::SecretKey,
+) -> Result<String, NodeRefusal> {
     let data = child(doc, encrypted_assertion, XENC, "EncryptedData")?;
     let content_alg = algorithm(doc, data, XENC, "EncryptionMethod")?;
     if content_alg != AES256_GCM && content_alg != AES128_GCM {
@@ -81,7 +102,12 @@ pub(crate) fn decrypt(doc: &Document<'_>, encrypted_assertion: NodeId, key: &p25
     if wrap_alg != KW_AES256 {
         return Err(bad(format!("unsupported key wrap {wrap_alg}")));
     }
-    let agreement = child(doc, child(doc, encrypted_key, DS, "KeyInfo")?, XENC, "AgreementMethod")?;
+    let agreement = child(
+        doc,
+        child(doc, encrypted_key, DS, "KeyInfo")?,
+        XENC,
+        "AgreementMethod",
+    )?;
     if attr(doc, agreement, "Algorithm")? != ECDH_ES {
         return Err(bad("the key agreement is not ECDH-ES"));
     }
@@ -97,34 +123,68 @@ pub(crate) fn decrypt(doc: &Document<'_>, encrypted_assertion: NodeId, key: &p25
     other_info.extend(hex(attr(doc, params, "PartyUInfo")?, "PartyUInfo")?);
     other_info.extend(hex(attr(doc, params, "PartyVInfo")?, "PartyVInfo")?);
 
-    let ec = child(doc, child(doc, agreement, XENC, "OriginatorKeyInfo")?, DSIG11, "ECKeyValue")?;
+    let ec = child(
+        doc,
+        child(doc, agreement, XENC, "OriginatorKeyInfo")?,
+        DSIG11,
+        "ECKeyValue",
+    )?;
     if attr(doc, child(doc, ec, DSIG11, "NamedCurve")?, "URI")? != P256_URI {
         return Err(bad("the originator key is not on P-256"));
     }
-    let point = base64_text(doc, child(doc, ec, DSIG11, "PublicKey")?, "the originator PublicKey")?;
-    let ephemeral = p256::PublicKey::from_sec1_bytes(&point).map_err(|_| bad("the originator key is not a P-256 point"))?;
+    let point = base64_text(
+        doc,
+        child(doc, ec, DSIG11, "PublicKey")?,
+        "the originator PublicKey",
+    )?;
+    let ephemeral = p256::PublicKey::from_sec1_bytes(&point)
+        .map_err(|_| bad("the originator key is not a P-256 point"))?;
     let shared = key.diffie_hellman(&ephemeral);
     let kek = concat_kdf(shared.raw_secret_bytes(), &other_info);
 
-    let wrapped = base64_text(doc, child(doc, child(doc, encrypted_key, XENC, "CipherData")?, XENC, "CipherValue")?, "the wrapped key")?;
+    let wrapped = base64_text(
+        doc,
+        child(
+            doc,
+            child(doc, encrypted_key, XENC, "CipherData")?,
+            XENC,
+            "CipherValue",
+        )?,
+        "the wrapped key",
+    )?;
     if wrapped.len() != 24 && wrapped.len() != 40 {
         return Err(bad(format!("the wrapped key has {} bytes", wrapped.len())));
     }
     let kw = aes_kw::KwAes256::new_from_slice(&kek).map_err(|_| bad("KEK length"))?;
     let mut content_key = [0u8; 32];
-    let content_key = kw
-        .unwrap_key(&wrapped, &mut content_key)
-        .map_err(|e| bad(format!("the content key does not unwrap (encrypted to another key?): {e}")))?;
+    let content_key = kw.unwrap_key(&wrapped, &mut content_key).map_err(|e| {
+        bad(format!(
+            "the content key does not unwrap (encrypted to another key?): {e}"
+        ))
+    })?;
 
-    let sealed = base64_text(doc, child(doc, child(doc, data, XENC, "CipherData")?, XENC, "CipherValue")?, "the ciphertext")?;
+    let sealed = base64_text(
+        doc,
+        child(
+            doc,
+            child(doc, data, XENC, "CipherData")?,
+            XENC,
+            "CipherValue",
+        )?,
+        "the ciphertext",
+    )?;
     if sealed.len() < 12 + 16 {
         return Err(bad("the ciphertext is shorter than IV and tag"));
     }
     let (iv, ciphertext) = sealed.split_at(12);
     let nonce = aes_gcm::Nonce::try_from(iv).map_err(|_| bad("IV length"))?;
     let plain = match content_key.len() {
-        16 => Aes128Gcm::new_from_slice(content_key).map_err(|_| bad("key length"))?.decrypt(&nonce, ciphertext),
-        32 => Aes256Gcm::new_from_slice(content_key).map_err(|_| bad("key length"))?.decrypt(&nonce, ciphertext),
+        16 => Aes128Gcm::new_from_slice(content_key)
+            .map_err(|_| bad("key length"))?
+            .decrypt(&nonce, ciphertext),
+        32 => Aes256Gcm::new_from_slice(content_key)
+            .map_err(|_| bad("key length"))?
+            .decrypt(&nonce, ciphertext),
         n => return Err(bad(format!("a content key of {n} bytes"))),
     }
     .map_err(|_| bad("AES-GCM authentication failed (corrupted ciphertext or tag)"))?;

@@ -10,7 +10,8 @@ fn key_descriptor(usage: &str, cert_b64: &str, methods: &str) -> String {
 }
 
 /// The content encryption we accept, announced with the encryption key.
-const ENCRYPTION_METHODS: &str = "<md:EncryptionMethod Algorithm=\"http://www.w3.org/2009/xmlenc11#aes256-gcm\"/>";
+const ENCRYPTION_METHODS: &str =
+    "<md:EncryptionMethod Algorithm=\"http://www.w3.org/2009/xmlenc11#aes256-gcm\"/>";
 
 /// The EntityDescriptor with one SPSSODescriptor.
 pub(crate) fn metadata(p: &SpProfile, signing_cert_b64: &str, encryption_cert_b64: &str) -> String {

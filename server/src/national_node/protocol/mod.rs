@@ -76,6 +76,12 @@ impl std::fmt::Debug for SpKeys {
     }
 }
 
+// The profile lives in the server's shared state.
+const _: fn() = || {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<SpProfile>();
+};
+
 /// Why the key material could not be loaded (start-up error, names the file).
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {reason}")]

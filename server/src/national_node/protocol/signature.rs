@@ -36,16 +36,27 @@ pub(crate) struct Verified {
 /// (`DsigContext::new`: trusted keys only, strict reference positions;
 /// duplicate IDs are refused by bergshamra). Any invalid signature, or one
 /// whose reference does not resolve to its own parent, refuses the answer.
-pub(crate) fn verify(node_key: &Key, doc: &Document<'_>, xml: &str) -> Result<Verified, NodeRefusal> {
+pub(crate) fn verify(
+    node_key: &Key,
+    doc: &Document<'_>,
+    xml: &str,
+) -> Result<Verified, NodeRefusal> {
     let ctx = DsigContext::new(manager(node_key));
-    let results = bergshamra_dsig::verify::verify_all_document_with_source(&ctx, doc, Some(xml)).map_err(|e| match e {
-        bergshamra_core::Error::MissingElement(_) => NodeRefusal::BadSignature("the answer is not signed".into()),
-        e => NodeRefusal::BadSignature(format!("the answer cannot be verified: {e}")),
-    })?;
+    let results = bergshamra_dsig::verify::verify_all_document_with_source(&ctx, doc, Some(xml))
+        .map_err(|e| match e {
+            bergshamra_core::Error::MissingElement(_) => {
+                NodeRefusal::BadSignature("the answer is not signed".into())
+            }
+            e => NodeRefusal::BadSignature(format!("the answer cannot be verified: {e}")),
+        })?;
     let mut signed = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            VerifyResult::Valid { signature_node, references, .. } => {
+            VerifyResult::Valid {
+                signature_node,
+                references,
+                ..
+            } => {
                 let parent = doc.parent(signature_node);
                 let [reference] = references.as_slice() else {
                     return Err(NodeRefusal::BadSignature(format!(
@@ -53,7 +64,10 @@ pub(crate) fn verify(node_key: &Key, doc: &Document<'_>, xml: &str) -> Result<Ve
                         references.len()
                     )));
                 };
-                if !reference.digest_verified || parent.is_none() || reference.resolved_node != parent {
+                if !reference.digest_verified
+                    || parent.is_none()
+                    || reference.resolved_node != parent
+                {
                     return Err(NodeRefusal::BadSignature(format!(
                         "the signature's reference {} does not cover the element that holds it",
                         reference.uri
@@ -64,7 +78,9 @@ pub(crate) fn verify(node_key: &Key, doc: &Document<'_>, xml: &str) -> Result<Ve
                 }
             }
             VerifyResult::Invalid { reason } => {
-                return Err(NodeRefusal::BadSignature(format!("a signature does not verify with the node's key: {reason}")));
+                return Err(NodeRefusal::BadSignature(format!(
+                    "a signature does not verify with the node's key: {reason}"
+                )));
             }
         }
     }
@@ -74,22 +90,42 @@ pub(crate) fn verify(node_key: &Key, doc: &Document<'_>, xml: &str) -> Result<Ve
 impl Verified {
     /// Checks that `element` is covered by its own signature, that it holds
     /// exactly one `ds:Signature`, placed right after its `saml2:Issuer`.
-    pub(crate) fn require(&self, doc: &Document<'_>, element: NodeId, what: &str) -> Result<(), NodeRefusal> {
+    pub(crate) fn require(
+        &self,
+        doc: &Document<'_>,
+        element: NodeId,
+        what: &str,
+    ) -> Result<(), NodeRefusal> {
         let children = child_elements(doc, element);
-        let signatures = children.iter().filter(|&&c| is(doc, c, DS, "Signature")).count();
+        let signatures = children
+            .iter()
+            .filter(|&&c| is(doc, c, DS, "Signature"))
+            .count();
         if signatures == 0 {
-            return Err(NodeRefusal::BadSignature(format!("the {what} is not signed")));
+            return Err(NodeRefusal::BadSignature(format!(
+                "the {what} is not signed"
+            )));
         }
         if signatures > 1 {
-            return Err(NodeRefusal::BadSignature(format!("the {what} has {signatures} signatures")));
+            return Err(NodeRefusal::BadSignature(format!(
+                "the {what} has {signatures} signatures"
+            )));
         }
-        let placed = children.first().is_some_and(|&c| is(doc, c, SAML2, "Issuer"))
-            && children.get(1).is_some_and(|&c| is(doc, c, DS, "Signature"));
+        let placed = children
+            .first()
+            .is_some_and(|&c| is(doc, c, SAML2, "Issuer"))
+            && children
+                .get(1)
+                .is_some_and(|&c| is(doc, c, DS, "Signature"));
         if !placed {
-            return Err(NodeRefusal::BadSignature(format!("the {what}'s signature is not right after its Issuer")));
+            return Err(NodeRefusal::BadSignature(format!(
+                "the {what}'s signature is not right after its Issuer"
+            )));
         }
         if !self.signed.contains(&element) {
-            return Err(NodeRefusal::BadSignature(format!("the {what}'s signature does not cover it")));
+            return Err(NodeRefusal::BadSignature(format!(
+                "the {what}'s signature does not cover it"
+            )));
         }
         Ok(())
     }
@@ -97,10 +133,13 @@ impl Verified {
 
 /// The element children of `node`, in order.
 pub(crate) fn child_elements(doc: &Document<'_>, node: NodeId) -> Vec<NodeId> {
-    doc.children_iter(node).filter(|&c| doc.element(c).is_some()).collect()
+    doc.children_iter(node)
+        .filter(|&c| doc.element(c).is_some())
+        .collect()
 }
 
 /// Whether `node` is the element `{ns}local`.
 pub(crate) fn is(doc: &Document<'_>, node: NodeId, ns: &str, local: &str) -> bool {
-    doc.element(node).is_some_and(|e| e.matches_name_ns(ns, local))
+    doc.element(node)
+        .is_some_and(|e| e.matches_name_ns(ns, local))
 }

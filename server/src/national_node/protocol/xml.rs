@@ -49,13 +49,17 @@ pub(crate) fn esc(s: &str) -> String {
 pub(crate) fn instant(ms: i64) -> Result<String, NodeRefusal> {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map_err(|e| NodeRefusal::Malformed(format!("time {ms} ms out of range: {e}")))?;
-    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    t.format(&f).map_err(|e| NodeRefusal::Malformed(format!("time {ms} ms cannot be written: {e}")))
+    let f = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(&f)
+        .map_err(|e| NodeRefusal::Malformed(format!("time {ms} ms cannot be written: {e}")))
 }
 
 /// Parses an `xs:dateTime` with an offset (`Z` or `±hh:mm`) into ms since the epoch.
 pub(crate) fn parse_instant(s: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()?;
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()?;
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
@@ -84,7 +88,12 @@ pub(crate) fn signature_template(reference_id: &str, cert_b64: &str) -> String {
 }
 
 /// The AuthnRequest template (section 1).
-pub(crate) fn authn_request(p: &SpProfile, id: &str, now_ms: i64, cert_b64: &str) -> Result<String, NodeRefusal> {
+pub(crate) fn authn_request(
+    p: &SpProfile,
+    id: &str,
+    now_ms: i64,
+    cert_b64: &str,
+) -> Result<String, NodeRefusal> {
     let mut attrs = String::new();
     for (friendly, local) in REQUESTED {
         attrs.push_str(&format!(
@@ -120,11 +129,19 @@ pub(crate) fn authn_request(p: &SpProfile, id: &str, now_ms: i64, cert_b64: &str
 }
 
 fn soap(body: &str) -> String {
-    format!("<soap11:Envelope xmlns:soap11=\"{SOAP11}\"><soap11:Body>{body}</soap11:Body></soap11:Envelope>")
+    format!(
+        "<soap11:Envelope xmlns:soap11=\"{SOAP11}\"><soap11:Body>{body}</soap11:Body></soap11:Envelope>"
+    )
 }
 
 /// The SOAP envelope with the ArtifactResolve template (section 3).
-pub(crate) fn artifact_resolve(p: &SpProfile, id: &str, artifact: &str, now_ms: i64, cert_b64: &str) -> Result<String, NodeRefusal> {
+pub(crate) fn artifact_resolve(
+    p: &SpProfile,
+    id: &str,
+    artifact: &str,
+    now_ms: i64,
+    cert_b64: &str,
+) -> Result<String, NodeRefusal> {
     Ok(soap(&format!(
         concat!(
             "<saml2p:ArtifactResolve xmlns:saml2p=\"{saml2p}\" xmlns:saml2=\"{saml2}\" xmlns:ds=\"{ds}\"",
@@ -186,7 +203,10 @@ pub(crate) fn new_id() -> String {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         tracing::error!(error = %e, "no randomness for a SAML message ID; using a unique fallback");
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let mut h = sha2::Sha256::new();
         h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes());
         h.update(now.to_be_bytes());

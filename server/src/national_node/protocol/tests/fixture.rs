@@ -23,7 +23,9 @@ pub const ACS: &str = "http://127.0.0.1:3000/saml/acs";
 pub const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
 pub fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
 }
 
 /// Everything the node puts into its answer; `Knobs::default()` is a valid one.
@@ -127,9 +129,14 @@ fn hex_upper(b: &[u8]) -> String {
 
 /// The EncryptedAssertion of section 5, encrypted to `cert`'s key.
 pub fn encrypt(plaintext: &str, cert: &str, content_key_len: usize) -> String {
-    let der = pem_der(&std::fs::read_to_string(repo(cert)).expect("cert"), "CERTIFICATE").expect("pem");
+    let der = pem_der(
+        &std::fs::read_to_string(repo(cert)).expect("cert"),
+        "CERTIFICATE",
+    )
+    .expect("pem");
     let cert: x509_cert::Certificate = x509_cert::der::Decode::from_der(&der).expect("x509");
-    let spki = x509_cert::der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info).expect("spki");
+    let spki = x509_cert::der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info)
+        .expect("spki");
     let recipient = p256::PublicKey::from_public_key_der(&spki).expect("p256");
     let ephemeral = loop {
         if let Ok(k) = p256::SecretKey::from_slice(&random::<32>()) {
@@ -137,7 +144,11 @@ pub fn encrypt(plaintext: &str, cert: &str, content_key_len: usize) -> String {
         }
     };
     let z = ephemeral.diffie_hellman(&recipient);
-    let (alg, u, v) = (length_prefixed("http://www.w3.org/2001/04/xmlenc#kw-aes256"), length_prefixed(NODE), length_prefixed(SP));
+    let (alg, u, v) = (
+        length_prefixed("http://www.w3.org/2001/04/xmlenc#kw-aes256"),
+        length_prefixed(NODE),
+        length_prefixed(SP),
+    );
     let mut h = sha2::Sha256::new();
     h.update([0, 0, 0, 1]);
     h.update(z.raw_secret_bytes());
@@ -147,13 +158,21 @@ pub fn encrypt(plaintext: &str, cert: &str, content_key_len: usize) -> String {
     let kek: [u8; 32] = h.finalize().into();
     let content_key = &random::<32>()[..content_key_len];
     let mut wrapped = [0u8; 40];
-    let wrapped = aes_kw::KwAes256::new_from_slice(&kek).expect("kek").wrap_key(content_key, &mut wrapped).expect("wrap").to_vec();
+    let wrapped = aes_kw::KwAes256::new_from_slice(&kek)
+        .expect("kek")
+        .wrap_key(content_key, &mut wrapped)
+        .expect("wrap")
+        .to_vec();
     let iv = random::<12>();
     let nonce = aes_gcm::Nonce::try_from(&iv[..]).expect("iv");
     let ct = if content_key_len == 16 {
-        aes_gcm::Aes128Gcm::new_from_slice(content_key).expect("k").encrypt(&nonce, plaintext.as_bytes())
+        aes_gcm::Aes128Gcm::new_from_slice(content_key)
+            .expect("k")
+            .encrypt(&nonce, plaintext.as_bytes())
     } else {
-        aes_gcm::Aes256Gcm::new_from_slice(content_key).expect("k").encrypt(&nonce, plaintext.as_bytes())
+        aes_gcm::Aes256Gcm::new_from_slice(content_key)
+            .expect("k")
+            .encrypt(&nonce, plaintext.as_bytes())
     }
     .expect("gcm");
     let mut sealed = iv.to_vec();
@@ -170,8 +189,16 @@ pub fn encrypt(plaintext: &str, cert: &str, content_key_len: usize) -> String {
 }
 
 fn status(k: &Knobs) -> String {
-    let nested = k.status.1.as_ref().map(|n| format!("<saml2p:StatusCode Value=\"{n}\"/>")).unwrap_or_default();
-    format!("<saml2p:Status><saml2p:StatusCode Value=\"{}\">{nested}</saml2p:StatusCode></saml2p:Status>", k.status.0)
+    let nested = k
+        .status
+        .1
+        .as_ref()
+        .map(|n| format!("<saml2p:StatusCode Value=\"{n}\"/>"))
+        .unwrap_or_default();
+    format!(
+        "<saml2p:Status><saml2p:StatusCode Value=\"{}\">{nested}</saml2p:StatusCode></saml2p:Status>",
+        k.status.0
+    )
 }
 
 fn node_cert_b64(k: &Knobs) -> String {
@@ -190,7 +217,11 @@ const NS: &str = "xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:sa
 /// The signed `saml2p:Response` element (standalone, its own namespaces).
 pub fn response(k: &Knobs, body: &str) -> String {
     let id = "_dd000000000000000000000000000000000000d4";
-    let sig = if k.sign_inner { signature_template(id, &node_cert_b64(k)) } else { String::new() };
+    let sig = if k.sign_inner {
+        signature_template(id, &node_cert_b64(k))
+    } else {
+        String::new()
+    };
     let xml = format!(
         "<saml2p:Response {NS} ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" InResponseTo=\"{irt}\" Destination=\"{dest}\"><saml2:Issuer>{issuer}</saml2:Issuer>{sig}{status}{body}</saml2p:Response>",
         now = t(NOW_MS),
@@ -205,7 +236,11 @@ pub fn response(k: &Knobs, body: &str) -> String {
 /// The SOAP envelope with the ArtifactResponse around `inner` (signed).
 pub fn artifact_response_around(k: &Knobs, inner: &str) -> String {
     let id = "_ee000000000000000000000000000000000000e5";
-    let sig = if k.sign_outer { signature_template(id, &node_cert_b64(k)) } else { String::new() };
+    let sig = if k.sign_outer {
+        signature_template(id, &node_cert_b64(k))
+    } else {
+        String::new()
+    };
     let xml = format!(
         "<soap11:Envelope xmlns:soap11=\"{SOAP11}\"><soap11:Body><saml2p:ArtifactResponse {NS} ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" InResponseTo=\"{irt}\"><saml2:Issuer>{issuer}</saml2:Issuer>{sig}{status}{inner}</saml2p:ArtifactResponse></soap11:Body></soap11:Envelope>",
         now = t(NOW_MS),
@@ -221,7 +256,10 @@ pub fn artifact_response(k: &Knobs) -> String {
     let inner = if !k.with_response {
         String::new()
     } else if k.status.0 == SUCCESS {
-        response(k, &encrypt(&assertion(k), k.encrypt_to_cert, k.content_key_len))
+        response(
+            k,
+            &encrypt(&assertion(k), k.encrypt_to_cert, k.content_key_len),
+        )
     } else {
         response(k, "")
     };
@@ -231,7 +269,11 @@ pub fn artifact_response(k: &Knobs) -> String {
 /// The node's signed LogoutResponse to `request_id`.
 pub fn logout_response(k: &Knobs, request_id: &str) -> String {
     let id = "_ff000000000000000000000000000000000000f6";
-    let sig = if k.sign_outer { signature_template(id, &node_cert_b64(k)) } else { String::new() };
+    let sig = if k.sign_outer {
+        signature_template(id, &node_cert_b64(k))
+    } else {
+        String::new()
+    };
     let xml = format!(
         "<soap11:Envelope xmlns:soap11=\"{SOAP11}\"><soap11:Body><saml2p:LogoutResponse {NS} ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" InResponseTo=\"{request_id}\"><saml2:Issuer>{issuer}</saml2:Issuer>{sig}{status}</saml2p:LogoutResponse></soap11:Body></soap11:Envelope>",
         now = t(NOW_MS),

@@ -1,7 +1,9 @@
 //! Tests of the protocol core against a test-only node (`fixture`).
 
 mod fixture;
+mod messages;
 mod refusals;
+mod robustness;
 mod vectors;
 
 use std::time::Duration;
@@ -28,7 +30,8 @@ pub(super) fn profile_with_node_cert(node_cert: &str) -> SpProfile {
         acs_url: ACS.into(),
         node_entity_id: NODE.into(),
         sso_url: "http://127.0.0.1:3002/login/SingleSignOnService".into(),
-        artifact_resolution_url: "http://127.0.0.1:3002/login-services/idpArtifactResolutionService".into(),
+        artifact_resolution_url:
+            "http://127.0.0.1:3002/login-services/idpArtifactResolutionService".into(),
         logout_url: "http://127.0.0.1:3002/login-services/singleLogoutService".into(),
         min_loa: Loa::Substantial,
         clock_skew: Duration::from_secs(30),
@@ -37,7 +40,11 @@ pub(super) fn profile_with_node_cert(node_cert: &str) -> SpProfile {
 }
 
 pub(super) fn expected() -> Expected<'static> {
-    Expected { authn_request_id: AUTHN_REQUEST_ID, artifact_resolve_id: ARTIFACT_RESOLVE_ID, now_ms: NOW_MS }
+    Expected {
+        authn_request_id: AUTHN_REQUEST_ID,
+        artifact_resolve_id: ARTIFACT_RESOLVE_ID,
+        now_ms: NOW_MS,
+    }
 }
 
 pub(super) fn read(k: &Knobs) -> Result<NodeAssertion, NodeRefusal> {
@@ -60,22 +67,42 @@ fn happy_path_extracts_the_person() {
 
 #[test]
 fn a_128_bit_content_key_declared_as_aes256_is_accepted() {
-    let a = read(&Knobs { content_key_len: 16, ..Knobs::default() }).expect("128-bit key");
+    let a = read(&Knobs {
+        content_key_len: 16,
+        ..Knobs::default()
+    })
+    .expect("128-bit key");
     assert_eq!(a.person_identifier, "75031412355");
 }
 
 #[test]
 fn a_higher_level_than_required_is_accepted() {
-    let a = read(&Knobs { loa: Loa::High.uri().into(), ..Knobs::default() }).expect("high");
+    let a = read(&Knobs {
+        loa: Loa::High.uri().into(),
+        ..Knobs::default()
+    })
+    .expect("high");
     assert_eq!(a.loa, Loa::High);
 }
 
 #[test]
 fn clock_skew_is_allowed_both_ways() {
-    let k = Knobs { not_before_ms: NOW_MS + 20_000, ..Knobs::default() };
-    assert!(read(&k).is_ok(), "NotBefore 20 s ahead is within the 30 s skew");
-    let k = Knobs { not_on_or_after_ms: NOW_MS - 20_000, ..Knobs::default() };
-    assert!(read(&k).is_ok(), "NotOnOrAfter 20 s ago is within the 30 s skew");
+    let k = Knobs {
+        not_before_ms: NOW_MS + 20_000,
+        ..Knobs::default()
+    };
+    assert!(
+        read(&k).is_ok(),
+        "NotBefore 20 s ahead is within the 30 s skew"
+    );
+    let k = Knobs {
+        not_on_or_after_ms: NOW_MS - 20_000,
+        ..Knobs::default()
+    };
+    assert!(
+        read(&k).is_ok(),
+        "NotOnOrAfter 20 s ago is within the 30 s skew"
+    );
 }
 
 #[test]
@@ -91,17 +118,68 @@ fn logout_response_is_checked() {
     let p = profile();
     let ok = fixture::logout_response(&Knobs::default(), "_req1");
     assert_eq!(read_logout_response(&p, &ok, "_req1", NOW_MS), Ok(()));
-    assert!(matches!(read_logout_response(&p, &ok, "_req2", NOW_MS), Err(NodeRefusal::NotForUs(_))));
-    let unsigned = fixture::logout_response(&Knobs { sign_outer: false, ..Knobs::default() }, "_req1");
-    assert!(matches!(read_logout_response(&p, &unsigned, "_req1", NOW_MS), Err(NodeRefusal::BadSignature(_))));
-    let other = fixture::logout_response(
-        &Knobs { node_key: "server/tests/fixtures/node/node-other.key.pem", ..Knobs::default() },
+    assert!(matches!(
+        read_logout_response(&p, &ok, "_req2", NOW_MS),
+        Err(NodeRefusal::NotForUs(_))
+    ));
+    let unsigned = fixture::logout_response(
+        &Knobs {
+            sign_outer: false,
+            ..Knobs::default()
+        },
         "_req1",
     );
-    assert!(matches!(read_logout_response(&p, &other, "_req1", NOW_MS), Err(NodeRefusal::BadSignature(_))));
+    assert!(matches!(
+        read_logout_response(&p, &unsigned, "_req1", NOW_MS),
+        Err(NodeRefusal::BadSignature(_))
+    ));
+    let other = fixture::logout_response(
+        &Knobs {
+            node_key: "server/tests/fixtures/node/node-other.key.pem",
+            ..Knobs::default()
+        },
+        "_req1",
+    );
+    assert!(matches!(
+        read_logout_response(&p, &other, "_req1", NOW_MS),
+        Err(NodeRefusal::BadSignature(_))
+    ));
     let failed = Knobs {
-        status: ("urn:oasis:names:tc:SAML:2.0:status:Responder".into(), Some("urn:oasis:names:tc:SAML:2.0:status:RequestDenied".into())),
+        status: (
+            "urn:oasis:names:tc:SAML:2.0:status:Responder".into(),
+            Some("urn:oasis:names:tc:SAML:2.0:status:RequestDenied".into()),
+        ),
         ..Knobs::default()
     };
-    assert!(matches!(read_logout_response(&p, &fixture::logout_response(&failed, "_req1"), "_req1", NOW_MS), Err(NodeRefusal::Malformed(_))));
+    assert!(matches!(
+        read_logout_response(
+            &p,
+            &fixture::logout_response(&failed, "_req1"),
+            "_req1",
+            NOW_MS
+        ),
+        Err(NodeRefusal::Malformed(_))
+    ));
+}
+
+/// A measured figure for docs/saml-library.md (`-- --nocapture` shows it).
+#[test]
+fn time_to_read_one_artifact_response() {
+    let p = profile();
+    let soap = fixture::artifact_response(&Knobs::default());
+    let rounds = 20;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        read_artifact_response(&p, &soap, &expected()).expect("valid");
+    }
+    eprintln!(
+        "read_artifact_response: {:?} per answer ({} bytes, {} build)",
+        start.elapsed() / rounds,
+        soap.len(),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
 }

@@ -6,7 +6,8 @@ use super::fixture::{NOW_MS, repo};
 use super::{Loa, expected, profile};
 
 fn decrypt_vector(file: &str) -> String {
-    let xml = std::fs::read_to_string(repo(&format!("server/tests/fixtures/node/{file}"))).expect("the committed vector");
+    let xml = std::fs::read_to_string(repo(&format!("server/tests/fixtures/node/{file}")))
+        .expect("the committed vector");
     let doc = signature::parse(&xml).expect("well-formed vector");
     let root = doc.document_element().expect("root");
     let p = profile();
@@ -15,7 +16,8 @@ fn decrypt_vector(file: &str) -> String {
 
 fn check(plaintext: &str) {
     let p = profile();
-    let a = assertion::read(&p, plaintext, &expected(), 30_000).expect("the vector's assertion is valid at NOW_MS");
+    let a = assertion::read(&p, plaintext, &expected(), 30_000)
+        .expect("the vector's assertion is valid at NOW_MS");
     assert_eq!(a.assertion_id, "_5e5e5e5e00000000000000000000000000000001");
     assert_eq!(a.family_name, "KOWALSKI");
     assert_eq!(a.given_name, "JAN");
