@@ -254,6 +254,27 @@ fn fail(what: &str, e: impl std::fmt::Display) -> NodeFailure {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Each way an answer is refused has its page ("błąd zaufania" for
+    /// anything that cannot be believed).
+    #[test]
+    fn every_refusal_of_the_node_leads_to_its_page() {
+        let d = || "detail".to_owned();
+        for (given, page) in [
+            (NodeRefusal::Cancelled(d()), NodeFailure::Cancelled),
+            (NodeRefusal::LoaTooLow(d()), NodeFailure::LoaTooLow),
+            (NodeRefusal::Expired(d()), NodeFailure::Expired),
+            (NodeRefusal::BadSignature(d()), NodeFailure::Trust),
+            (NodeRefusal::NotYetValid(d()), NodeFailure::Trust),
+            (NodeRefusal::NotForUs(d()), NodeFailure::Trust),
+            (NodeRefusal::Undecryptable(d()), NodeFailure::Trust),
+            (NodeRefusal::Malformed(d()), NodeFailure::Trust),
+        ] {
+            assert_eq!(refusal(given.clone()), page, "{given:?}");
+        }
+    }
+
     #[test]
     fn names_from_the_node_are_written_as_people_write_them() {
         assert_eq!(super::name_case("NOWAK-WIŚNIEWSKA"), "Nowak-Wiśniewska");

@@ -59,6 +59,7 @@ const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/zarejestruj", "/rejestracja", &["first_name", "last_name", "email", "phone", "login", "new_password", "repeated"], &["kind", "pesel", "no_pesel", "birth_date", "id_document", "channel", "nip", "company_name"]),
     endpoint("/api/ocen-haslo-rejestracja", "/rejestracja", &["new_password"], &[]),
     endpoint("/api/rejestracja-kod", "/rejestracja/kod", &[], &[]),
+    endpoint("/api/rejestracja-dane-z-wezla", "/rejestracja", &[], &[]),
     endpoint("/api/rejestracja-potwierdz", "/rejestracja/kod", &[], &["code"]),
     endpoint("/api/rejestracja-wyslij", "/rejestracja/kod", &[], &[]),
     endpoint("/api/rejestracja-login", "/rejestracja/login", &[], &[]),
