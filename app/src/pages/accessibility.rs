@@ -27,7 +27,7 @@ pub fn AccessibilityPage() -> impl IntoView {
             <h3>"Treści niedostępne"</h3>
             <ul>
                 <li>"Na stronie nie ma jeszcze informacji o jej zawartości w polskim języku migowym (PJM) ani tekstu łatwego do czytania (ETR)."</li>
-                <li>"Rejestracja, odzyskiwanie hasła i loginu oraz logowanie przez login.gov.pl nie są jeszcze dostępne w nowym eZUS – strony tych usług opisują, jak załatwić sprawę w placówce ZUS lub przez telefon."</li>
+                <li>"Logowanie e-dowodem przez login.gov.pl wymaga odczytania karty telefonem z NFC albo czytnikiem NFC. Kto nie może tego zrobić, zaloguje się Profilem Zaufanym, przez bank albo loginem i hasłem."</li>
                 <li>"Strona nie ma jeszcze wersji w języku angielskim."</li>
             </ul>
             <p>"Ułatwienia na stronie:"</p>

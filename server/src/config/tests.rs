@@ -13,16 +13,20 @@ fn dev() -> String {
     DEV_FILE.clone()
 }
 
+/// The file without login.gov.pl (its shipped settings are the simulator's).
+fn without_node(text: &str) -> String {
+    text.replace("\nenabled = true\n# The SP's", "\nenabled = false\n# The SP's")
+}
+
 /// A production file: real transports, dev mode off.
 fn production() -> String {
-    SHIPPED
+    // The shipped node settings are the simulator's, with published keys.
+    without_node(SHIPPED)
         .replace("email_transport = \"dev_inbox\"", "email_transport = \"smtp\"")
         .replace("smtp_host = \"\"", "smtp_host = \"mail.zus.pl\"")
         .replace("sms_transport = \"dev_inbox\"", "sms_transport = \"http\"")
         .replace("sms_gateway_url = \"\"", "sms_gateway_url = \"https://sms.zus.pl/send\"")
         .replace("sms_gateway_token = \"\"", "sms_gateway_token = \"t0ken\"")
-        // The shipped node settings are the simulator's, with published keys.
-        .replace("\nenabled = true\n# The SP's", "\nenabled = false\n# The SP's")
 }
 
 #[test]
@@ -124,7 +128,7 @@ fn dev_inbox_transports_are_refused_outside_dev_mode() {
     let e = Settings::from_toml(&clear, "Leptos.toml").unwrap_err().to_string();
     assert!(e.contains("notifications.smtp_tls"), "{e}");
 
-    let s = Settings::from_toml(&both, "Leptos.toml").unwrap();
+    let s = Settings::from_toml(&without_node(&both), "Leptos.toml").unwrap();
     assert_eq!(s.notifications.email_transport, EmailTransport::Smtp);
     assert_eq!(s.notifications.sms_transport, SmsTransport::Http);
     assert!(!format!("{s:?}").contains("t0ken"), "the token stays out of debug output");
