@@ -64,6 +64,20 @@ ensure_node_modules() {
   fi
 }
 
+# wasm-opt for release builds (cargo-leptos would download it, which cannot
+# work offline): Binaryen's npm package, installed under target/tools.
+BINARYEN_VERSION="123.0.0"
+ensure_wasm_opt() {
+  local tools
+  tools="$(target_dir)/tools"
+  export PATH="$tools/node_modules/.bin:$PATH"
+  if ! grep -qs "\"version\": \"$BINARYEN_VERSION\"" "$tools/node_modules/binaryen/package.json"; then
+    say "installing wasm-opt (npm package binaryen $BINARYEN_VERSION) for release builds"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+}
+
 # Where cargo puts binaries (CI may point CARGO_TARGET_DIR outside the clone).
 target_dir() {
   echo "${CARGO_TARGET_DIR:-$REPO_ROOT/target}"

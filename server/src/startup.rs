@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{App, shell};
-use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get, serve::ListenerExt};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -108,7 +108,15 @@ impl Application {
         let deliveries = self.deliveries.spawn();
         // Finished rows (old throttle rows, codes, contact changes, messages).
         let retention = self.retention.spawn();
-        let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        // TCP_NODELAY on every connection: without it a response written in
+        // pieces (headers, then a streamed body) waits for the client's
+        // delayed ACK — 40 ms a request on a kept-alive connection.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set on a connection");
+            }
+        });
+        let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await;
         purge.abort();

@@ -50,7 +50,9 @@ fn dev_mode_cannot_be_had_by_accident() {
             .env("EZUS_NOTIFICATIONS__SMTP_HOST", "mail.zus.pl")
             .env("EZUS_NOTIFICATIONS__SMS_TRANSPORT", "http")
             .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_URL", "https://sms.zus.pl/send")
-            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_TOKEN", "t0ken"),
+            .env("EZUS_NOTIFICATIONS__SMS_GATEWAY_TOKEN", "t0ken")
+            // The shipped node settings are the simulator's (plain http, published keys).
+            .env("EZUS_NATIONAL_NODE__ENABLED", "false"),
     );
     assert!(production.contains("http.trusted_proxies"), "{production}");
 }
