@@ -159,12 +159,18 @@ test('keyboard only: Enter in the password field submits the form', async ({ pag
   await expect(page.locator('div.error-summary[role="alert"]')).toContainText(MSG_UNCONFIRMED);
 });
 
-test('keyboard only: the links of the sign-in page each show a focus indicator', async ({ page }) => {
+test('keyboard only: the links and buttons after the sign-in form each show a focus indicator', async ({ page }) => {
   await gotoReady(page, '/logowanie');
   await page.getByRole('button', { name: 'Zaloguj się', exact: true }).focus();
-  for (const name of ['Nie pamiętasz hasła?', 'Nie pamiętasz loginu?', 'Zarejestruj się', 'Deklaracja dostępności']) {
+  for (const [tag, text] of [
+    ['A', 'Nie pamiętasz hasła?'],
+    ['A', 'Nie pamiętasz loginu?'],
+    ['BUTTON', 'Zaloguj przez login.gov.pl'],
+    ['A', 'Zarejestruj się'],
+    ['A', 'Deklaracja dostępności'],
+  ]) {
     await page.keyboard.press('Tab');
-    await expectFocusOn(page, { tag: 'A', text: name });
+    await expectFocusOn(page, { tag, text });
     await expectVisibleIndicator(page);
   }
 });
