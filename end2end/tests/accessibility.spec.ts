@@ -28,6 +28,8 @@ const OPEN_PAGES = [
   '/nie-pamietam-hasla',
   '/nie-pamietam-loginu',
   '/login-gov-pl',
+  '/login-gov-pl/blad?powod=zaufanie',
+  '/login-gov-pl/blad?powod=niedostepny',
   '/deklaracja-dostepnosci',
   '/nie-ma-takiej-strony',
   '/dev/skrzynka',

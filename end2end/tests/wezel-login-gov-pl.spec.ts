@@ -71,8 +71,10 @@ test('Jan signs in with Profil Zaufany, straight into "Wybierz konto" without a 
 test('Anna signs in through her bank and consents to passing her data', async ({ page }) => {
   await toTheNode(page);
   await page.getByRole('link', { name: 'Bankowość elektroniczna', exact: true }).click();
+  if (jsOn()) await expectNoAxeViolations(page, 'simulator: choice of bank');
   await page.getByRole('radio', { name: 'Bank Demo (symulator)' }).check();
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
+  if (jsOn()) await expectNoAxeViolations(page, 'simulator: bank sign-in');
   await page.getByLabel('Identyfikator', { exact: true }).fill('anowak');
   await page.getByLabel('Hasło', { exact: true }).fill('Bank-Haslo-2024');
   await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
@@ -87,6 +89,7 @@ test('Anna signs in through her bank and consents to passing her data', async ({
 test('Ewa signs in with her e-dowód: the QR on the computer, the card read on the phone', async ({ page, context }) => {
   await toTheNode(page);
   await page.getByRole('link', { name: 'e-dowód', exact: true }).click();
+  if (jsOn()) await expectNoAxeViolations(page, 'simulator: e-dowód tool');
   await page.getByRole('radio', { name: 'Telefon z NFC' }).check();
   await page.getByRole('button', { name: 'Dalej', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Odczytaj e-dowód w aplikacji eDO App');
@@ -97,11 +100,13 @@ test('Ewa signs in with her e-dowód: the QR on the computer, the card read on t
   const edoApp = await page.getByRole('link', { name: 'otwórz eDO App (symulator)' }).getAttribute('href');
   const phone = await context.newPage();
   await phone.goto(edoApp!);
+  if (jsOn()) await expectNoAxeViolations(phone, 'simulator: eDO App');
   await phone.getByLabel('Karta', { exact: true }).selectOption({ label: 'Ewa Wójcik' });
   await phone.getByLabel('Numer CAN', { exact: true }).fill('123456');
   await phone.getByLabel('PIN1', { exact: true }).fill('1234');
   await phone.getByRole('button', { name: 'Odczytaj kartę', exact: true }).click();
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Karta odczytana');
+  if (jsOn()) await expectNoAxeViolations(phone, 'simulator: eDO App, card read');
   const code = (await phone.locator('main').innerText()).match(/\b\d{6}\b/)![0];
   await phone.close();
 

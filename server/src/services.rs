@@ -39,6 +39,8 @@ pub struct Services {
 }
 
 impl Services {
+    // Wiring: each argument is one shared handle the services are built from.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         db: &DatabaseConnection,
         hasher: &PasswordHasher,
