@@ -195,6 +195,23 @@ a11yTest('The simulator\'s Profil Zaufany pages, their links and errors pass axe
   }
 });
 
+a11yTest('The pages that carry a SAML message on, held still, pass axe', async ({ page }) => {
+  // A 204 answer to the form post leaves the browser on the page that sent it.
+  await page.route(`${nodeOrigin()}/login/SingleSignOnService`, (route) => route.fulfill({ status: 204 }));
+  await gotoReady(page, '/logowanie');
+  await page.getByRole('button', { name: 'Zaloguj przez login.gov.pl', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Przechodzisz do login.gov.pl');
+  await expectNoAxeViolations(page, 'portal: on the way to login.gov.pl');
+  await page.unroute(`${nodeOrigin()}/login/SingleSignOnService`);
+
+  const acs = `${new URL(test.info().project.use.baseURL!).origin}/saml/acs`;
+  await page.route(acs, (route) => route.fulfill({ status: 204 }));
+  await toTheNode(page, true);
+  await page.getByRole('button', { name: 'Anuluj', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Powrót do portalu eZUS');
+  await expectNoAxeViolations(page, 'simulator: on the way back to the portal');
+});
+
 test('Piotr\'s unconfirmed profile is confirmed by login.gov.pl, and then his password works', async ({ page }) => {
   await signIn(page, 'pzielinski', 'Zielinski-Haslo-2024');
   await expect(page.getByRole('heading', { name: 'Profil niepotwierdzony' })).toBeVisible();
