@@ -166,7 +166,8 @@ fn router(
 
     let router = Router::new()
         .route("/healthz", get(health::live))
-        .route("/readyz", get(move || health::ready(db.clone())));
+        .route("/readyz", get(move || health::ready(db.clone())))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), static_files(&leptos_options));
     national_node::routes::add(router, node)
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -187,6 +188,19 @@ fn router(
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(move |request, next| security_headers::apply(headers.clone(), request, next)))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The WASM bundle, script and stylesheet: the brotli or gzip file made at
+/// build time (`cargo leptos build --release --precompress`) when the
+/// browser takes it, else the file (compressed on the fly by the layer).
+/// The names carry no hash, so browsers revalidate (`no-cache`: a 304 when
+/// unchanged, by `Last-Modified`).
+fn static_files(
+    options: &leptos::config::LeptosOptions,
+) -> tower_http::set_header::SetResponseHeader<tower_http::services::ServeDir, http::HeaderValue> {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let files = tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    tower_http::set_header::SetResponseHeader::if_not_present(files, http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-cache"))
 }
 
 /// The URL without its password, for log lines.

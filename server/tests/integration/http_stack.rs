@@ -130,3 +130,42 @@ on_both_databases! {
         assert_eq!(location(&app.get("/portal", Some(&token)).await).as_deref(), Some("/logowanie?sesja=wygasla"));
     }
 }
+
+#[tokio::test]
+async fn static_files_come_precompressed_when_built_so_and_are_revalidated() {
+    use std::io::Write;
+    let site = std::env::temp_dir().join(format!("ezus-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/ezus.css"), "body{}").unwrap();
+    // A gzip file made "at build time", different from what on-the-fly
+    // compression of ezus.css would give: served as it is.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"body{color:black}").unwrap();
+    let built = gz.finish().unwrap();
+    std::fs::write(site.join("pkg/ezus.css.gz"), &built).unwrap();
+
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = test_settings(&url, false);
+    settings.leptos.as_mut().unwrap().site_root = site.display().to_string().into();
+    let app = TestApp::spawn_with(settings).await;
+
+    let zipped = app.client.get(app.url("/pkg/ezus.css")).header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(zipped.status(), StatusCode::OK);
+    assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(zipped.headers()[header::CACHE_CONTROL], "no-cache", "no hash in the name: revalidated");
+    assert!(zipped.headers().contains_key(header::CONTENT_SECURITY_POLICY), "security headers on static files too");
+    let last_modified = zipped.headers()[header::LAST_MODIFIED].clone();
+    assert_eq!(zipped.bytes().await.unwrap().as_ref(), built.as_slice());
+
+    let plain = app.client.get(app.url("/pkg/ezus.css")).send().await.unwrap();
+    assert_eq!(plain.text().await.unwrap(), "body{}");
+    let unchanged = app
+        .client
+        .get(app.url("/pkg/ezus.css"))
+        .header(header::IF_MODIFIED_SINCE, last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    let _ = std::fs::remove_dir_all(&site);
+}
