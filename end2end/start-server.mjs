@@ -47,6 +47,8 @@ const child = spawn(binary, [], {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     EZUS_DATABASE__URL: `sqlite://${db}?mode=rwc`,
     EZUS_SITE__DEV_MODE: 'true',
+    // Two servers at once: each its own metrics port.
+    EZUS_METRICS__LISTEN: '127.0.0.1:0',
     // login.gov.pl: this project's own simulator, answering to this server.
     EZUS_NATIONAL_NODE__ACS_URL: `http://127.0.0.1:${port}/saml/acs`,
     EZUS_NATIONAL_NODE__SSO_URL: `${node}/login/SingleSignOnService`,

@@ -101,6 +101,7 @@ async fn main() {
     // clients. The admission row below uses the shipped queue.
     let shipped_queue = settings.argon2.max_queued;
     settings.argon2.max_queued = 64;
+    settings.metrics.listen = "127.0.0.1:0".into();
     let leptos = settings.leptos.as_mut().unwrap();
     leptos.site_addr = "127.0.0.1:0".parse().unwrap();
 

@@ -30,6 +30,8 @@ pub struct Settings {
     #[serde(default)]
     pub retention: RetentionSettings,
     pub national_node: NationalNodeSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     #[serde(skip)]
     pub leptos: Option<LeptosOptions>,
 }
@@ -43,6 +45,15 @@ pub struct SiteSettings {
     /// `Host` the browser asked for.
     #[serde(default)]
     pub public_origin: String,
+}
+
+/// `[metrics]`: Prometheus metrics on a listener of their own.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// Where `GET /metrics` is served, e.g. `127.0.0.1:9464`: keep it on
+    /// loopback or an internal network. Empty: no metrics listener.
+    #[serde(default)]
+    pub listen: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -310,6 +321,9 @@ impl Settings {
         self.sms.validate()?;
         self.retention.validate()?;
         self.national_node.validate(self.site.dev_mode)?;
+        if !self.metrics.listen.trim().is_empty() && self.metrics.listen.trim().parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::key("metrics.listen", "must be an address with a port, e.g. \"127.0.0.1:9464\", or empty"));
+        }
         if let Some((key, problem)) = self.breached_passwords.problem() {
             return Err(ConfigError::key(key, problem));
         }

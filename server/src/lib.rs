@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod login_reminder;
+pub mod metrics;
 pub mod national_node;
 pub mod notifications;
 pub mod password_change;

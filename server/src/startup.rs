@@ -51,6 +51,8 @@ pub enum StartupError {
 
 pub struct Application {
     listener: TcpListener,
+    /// `GET /metrics`, on its own listener, with the database it reads.
+    metrics: Option<(TcpListener, DatabaseConnection)>,
     router: Router,
     sessions: SessionStore,
     address: SocketAddr,
@@ -60,6 +62,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        crate::metrics::install();
         let db = db::connect_and_migrate(&settings.database).await.map_err(|source| {
             StartupError::Database { url: redact(&settings.database.url), source }
         })?;
@@ -79,16 +82,33 @@ impl Application {
         let node = login_gov_pl(&settings, &db, &gate)?;
         let services =
             Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, &codes, node.as_ref(), settings.site.dev_mode);
+        let metrics_db = db.clone();
         let router = router(&settings, services, gate, db, node);
         let addr = settings.leptos_options().site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
         let address = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
-        Ok(Application { listener, router, sessions, address, deliveries, retention })
+        let metrics = match settings.metrics.listen.trim() {
+            "" => None,
+            text => {
+                let addr: SocketAddr = text.parse().map_err(|_| StartupError::Listen {
+                    addr,
+                    source: std::io::Error::other(format!("metrics.listen {text:?} is no address")),
+                })?;
+                let listener = crate::metrics::bind(addr).await.map_err(|source| StartupError::Listen { addr, source })?;
+                Some((listener, metrics_db))
+            }
+        };
+        Ok(Application { listener, metrics, router, sessions, address, deliveries, retention })
     }
 
     /// Where it listens (the real port when the configured one was 0).
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Where the metrics are served, if they are.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     /// Serves until SIGINT/SIGTERM, finishing requests in flight.
@@ -106,6 +126,13 @@ impl Application {
             }
         });
         let deliveries = self.deliveries.spawn();
+        let metrics = self.metrics.map(|(listener, db)| {
+            tokio::spawn(async move {
+                if let Err(e) = crate::metrics::serve(listener, db).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
         // Finished rows (old throttle rows, codes, contact changes, messages).
         let retention = self.retention.spawn();
         // TCP_NODELAY on every connection: without it a response written in
@@ -121,6 +148,9 @@ impl Application {
             .await;
         purge.abort();
         deliveries.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         retention.abort();
         result
     }

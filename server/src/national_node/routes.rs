@@ -63,6 +63,12 @@ async fn begin(node: Arc<NationalNodeService>, parts: Parts) -> Response {
 
 async fn finish(node: Arc<NationalNodeService>, headers: HeaderMap, form: AcsForm) -> Response {
     let outcome = node.finish(&headers, &form.artifact, &form.relay_state).await;
+    let (label, failure) = match &outcome {
+        Ok(Finished::SignedIn { .. }) => ("accepted", None),
+        Ok(Finished::Register { .. }) => ("registration_offered", None),
+        Err(failure) => ("refused", Some(failure.as_query())),
+    };
+    crate::metrics::sign_in("login_gov_pl", label, failure);
     let (to, cookie) = match outcome {
         Ok(Finished::SignedIn { step, session_cookie }) => (routes::path_of(step).to_owned(), Some(session_cookie)),
         Ok(Finished::Register { identity_cookie }) => (routes::REGISTER.to_owned(), Some(identity_cookie)),

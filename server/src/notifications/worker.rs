@@ -231,6 +231,7 @@ impl DeliveryWorker {
                     .await?
                     .rows_affected;
                 if recorded == 1 {
+                    crate::metrics::message_sent(&message.channel, &message.purpose);
                     tracing::info!(
                         id = message.id,
                         channel = %message.channel,

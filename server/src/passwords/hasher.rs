@@ -100,7 +100,10 @@ impl PasswordHasher {
         self.pool.spawn(move || {
             let _admitted = permit;
             if !done.is_closed() {
-                let _ = done.send(work());
+                let started = std::time::Instant::now();
+                let answer = work();
+                crate::metrics::password_hash_took(started.elapsed());
+                let _ = done.send(answer);
             }
         });
         result.await.map_err(|_| HashError::Pool("a hashing job was dropped".into()))

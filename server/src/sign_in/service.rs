@@ -47,11 +47,8 @@ impl SignInService {
         let throttle = SignInThrottle::new(db.clone());
         SignInService { db, hasher, gate, throttle, codes, client_ip, node }
     }
-}
 
-#[async_trait]
-impl SignInPort for SignInService {
-    async fn sign_in(&self, request: &Parts, login: String, password: String) -> Result<SignedIn, SignInRefusal> {
+    async fn password_sign_in(&self, request: &Parts, login: String, password: String) -> Result<SignedIn, SignInRefusal> {
         let (login_missing, password_missing) = (login.trim().is_empty(), password.is_empty());
         if login_missing || password_missing {
             return Err(SignInRefusal::MissingInput { login: login_missing, password: password_missing });
@@ -120,6 +117,24 @@ impl SignInPort for SignInService {
                 Err(SignInRefusal::Unavailable)
             }
         }
+    }
+}
+
+#[async_trait]
+impl SignInPort for SignInService {
+    async fn sign_in(&self, request: &Parts, login: String, password: String) -> Result<SignedIn, SignInRefusal> {
+        let result = self.password_sign_in(request, login, password).await;
+        let failure = match &result {
+            Ok(_) => None,
+            Err(SignInRefusal::MissingInput { .. }) => Some("missing_input"),
+            Err(SignInRefusal::InvalidCredentials) => Some("invalid_credentials"),
+            Err(SignInRefusal::ProfileUnconfirmed) => Some("profile_unconfirmed"),
+            Err(SignInRefusal::Throttled { .. }) => Some("throttled"),
+            Err(SignInRefusal::Overloaded { .. }) => Some("overloaded"),
+            Err(SignInRefusal::Unavailable) => Some("unavailable"),
+        };
+        crate::metrics::sign_in("password", if failure.is_some() { "refused" } else { "accepted" }, failure);
+        result
     }
 
     async fn keep_alive(&self, request: &Parts) -> Result<u64, SessionRefusal> {

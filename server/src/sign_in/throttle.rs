@@ -181,6 +181,8 @@ impl SignInThrottle {
                     self.uncount(key, policy).await?;
                 }
                 let blocked_until = row::Entity::find_by_id(key.to_owned()).one(&self.db).await?.map_or(now, |r| r.blocked_until);
+                // "account", "client", or the recovery form's name.
+                crate::metrics::throttled(key.split(':').next().unwrap_or("other"));
                 return Ok(Admission::Wait { wait_ms: Ord::max(blocked_until - now, 1) });
             }
             counted.push((key, policy));

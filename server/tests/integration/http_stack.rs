@@ -169,3 +169,36 @@ async fn static_files_come_precompressed_when_built_so_and_are_revalidated() {
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
     let _ = std::fs::remove_dir_all(&site);
 }
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_port_only_and_count_what_happens() {
+    let url = fresh_database(Backend::Sqlite).await.unwrap();
+    let settings = test_settings(&url, false);
+    let application = ezus_server::startup::Application::build(settings).await.unwrap();
+    let metrics = format!("http://{}/metrics", application.metrics_address().expect("a metrics listener"));
+    let public = format!("http://{}", application.address());
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let count = |text: &str, series: &str| -> f64 {
+        text.lines().find(|l| l.starts_with(series)).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    };
+    let series = r#"ezus_sign_in_failures_total{method="password",reason="invalid_credentials"}"#;
+    let before = count(&client.get(&metrics).send().await.unwrap().text().await.unwrap(), series);
+
+    let refused = client
+        .post(format!("{public}/api/zaloguj"))
+        .header(header::ORIGIN, &public)
+        .form(&[("login", "nikt-taki"), ("password", "Jakies-Haslo-2024")])
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_client_error() || refused.status().is_redirection());
+
+    let text = client.get(&metrics).send().await.unwrap().text().await.unwrap();
+    // Other tests in this process count too (one recorder): at least ours.
+    assert!(count(&text, series) >= before + 1.0, "{text}");
+    assert!(text.contains("ezus_password_hash_seconds_bucket"), "the hashing histogram: {text}");
+    assert!(text.contains("ezus_outbox_depth"), "the outbox gauge: {text}");
+    let on_public = client.get(format!("{public}/metrics")).send().await.unwrap();
+    assert_eq!(on_public.status(), StatusCode::NOT_FOUND, "never on the public port");
+}

@@ -85,6 +85,8 @@ pub fn test_settings(database_url: &str, dev_mode: bool) -> Settings {
     settings.site.dev_mode = dev_mode;
     settings.argon2.memory_kib = 8192;
     settings.argon2.iterations = 1;
+    // Many servers in one process: each its own metrics port.
+    settings.metrics.listen = "127.0.0.1:0".into();
     let leptos = settings.leptos.as_mut().unwrap();
     leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     leptos.site_root = repo_root().join("target/site").display().to_string().into();
