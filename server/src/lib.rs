@@ -3,6 +3,7 @@
 //! the HTTP stack around them. See docs/architecture.md for the map.
 
 pub mod accounts;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod db;

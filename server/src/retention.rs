@@ -15,7 +15,7 @@ use crate::{
     config::RetentionSettings,
     profile_confirmation::unconfirmed,
     db::{
-        entities::{contact_change, outbox, password_reset, send_lock, sign_in_throttle, verification_code},
+        entities::{audit_event, contact_change, outbox, password_reset, send_lock, sign_in_throttle, verification_code},
         now_millis,
     },
     sign_in::throttle::{PER_ACCOUNT, PER_CLIENT},
@@ -40,6 +40,8 @@ pub struct Removed {
     /// login.gov.pl requests, used artifacts and assertions, and vouched
     /// identities, once they could no longer be used (their own expiry).
     pub national_node: u64,
+    /// Audit events older than `audit_days`.
+    pub audit_events: u64,
 }
 
 impl Removed {
@@ -52,6 +54,7 @@ impl Removed {
             + self.unconfirmed_profiles
             + self.password_resets
             + self.national_node
+            + self.audit_events
     }
 }
 
@@ -149,6 +152,12 @@ impl Retention {
         // or assertion is refused by the node's own times by then.
         let national_node = crate::national_node::store::remove_expired(&self.db, now).await?;
 
+        let audit_events = audit_event::Entity::delete_many()
+            .filter(audit_event::Column::At.lt(now - days(s.audit_days)))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+
         Ok(Removed {
             sign_in_throttle,
             send_locks,
@@ -158,6 +167,7 @@ impl Retention {
             unconfirmed_profiles,
             password_resets,
             national_node,
+            audit_events,
         })
     }
 

@@ -79,7 +79,7 @@ impl Application {
         let gate = SessionGate::new(db.clone(), sessions.clone(), CookiePolicy::new(settings.site.dev_mode));
         let client_ip = ClientIp::new(settings.http.trusted_proxies());
         let codes = VerificationCodes::new(db.clone(), SmsPolicy::from_settings(&settings.sms));
-        let node = login_gov_pl(&settings, &db, &gate)?;
+        let node = login_gov_pl(&settings, &db, &gate, &client_ip)?;
         let services =
             Services::new(&db, &hasher, &new_passwords, &gate, &client_ip, &codes, node.as_ref(), settings.site.dev_mode);
         let metrics_db = db.clone();
@@ -162,6 +162,7 @@ fn login_gov_pl(
     settings: &Settings,
     db: &DatabaseConnection,
     gate: &SessionGate,
+    client_ip: &ClientIp,
 ) -> Result<Option<Arc<NationalNodeService>>, StartupError> {
     let node = &settings.national_node;
     if !node.enabled {
@@ -171,7 +172,7 @@ fn login_gov_pl(
     let timeout = Duration::from_secs(node.back_channel_timeout_secs);
     let back_channel = BackChannel::new(timeout)?;
     let service =
-        NationalNodeService::new(db.clone(), profile, back_channel, gate.clone(), settings.site.dev_mode, node.sign_in_minutes);
+        NationalNodeService::new(db.clone(), profile, back_channel, gate.clone(), client_ip.clone(), settings.site.dev_mode, node.sign_in_minutes);
     tracing::info!(node = %node.node_entity_id, sp = %node.sp_entity_id, "login.gov.pl sign-in on");
     Ok(Some(Arc::new(service)))
 }

@@ -21,6 +21,8 @@ pub struct RetentionSettings {
     /// Profiles still unconfirmed this long after registration are removed
     /// (DESIGN.md: confirm at a ZUS office within 7 days).
     pub unconfirmed_profile_days: u64,
+    /// Security events of the audit trail, this long after they happened.
+    pub audit_days: u64,
 }
 
 impl Default for RetentionSettings {
@@ -32,6 +34,7 @@ impl Default for RetentionSettings {
             contact_changes_days: 30,
             outbox_days: 30,
             unconfirmed_profile_days: 7,
+            audit_days: 365,
         }
     }
 }
@@ -47,6 +50,7 @@ impl RetentionSettings {
             ("retention.contact_changes_days", self.contact_changes_days, 1, "must be at least 1"),
             ("retention.outbox_days", self.outbox_days, 1, "must be at least 1 (the daily per-number cap counts the messages)"),
             ("retention.unconfirmed_profile_days", self.unconfirmed_profile_days, 1, "must be at least 1 (a new profile needs time to be confirmed)"),
+            ("retention.audit_days", self.audit_days, 1, "must be at least 1"),
         ];
         for (key, value, minimum, problem) in at_least {
             if value < minimum {

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use http::{HeaderMap, StatusCode, header, request::Parts};
+use http::{StatusCode, header, request::Parts};
 use serde::Deserialize;
 
 use super::{
@@ -38,7 +38,7 @@ pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, node: Option<Arc
         .route(routes::LOGIN_GOV_PL_START, post(move |parts: Parts| begin(start.clone(), parts)))
         .route(
             routes::SAML_ACS,
-            post(move |headers: HeaderMap, form: Form<AcsForm>| finish(acs.clone(), headers, form.0)),
+            post(move |parts: Parts, form: Form<AcsForm>| finish(acs.clone(), parts, form.0)),
         )
         .route(
             routes::SAML_METADATA,
@@ -61,8 +61,8 @@ async fn begin(node: Arc<NationalNodeService>, parts: Parts) -> Response {
     }
 }
 
-async fn finish(node: Arc<NationalNodeService>, headers: HeaderMap, form: AcsForm) -> Response {
-    let outcome = node.finish(&headers, &form.artifact, &form.relay_state).await;
+async fn finish(node: Arc<NationalNodeService>, parts: Parts, form: AcsForm) -> Response {
+    let outcome = node.finish(&parts, &form.artifact, &form.relay_state).await;
     let (label, failure) = match &outcome {
         Ok(Finished::SignedIn { .. }) => ("accepted", None),
         Ok(Finished::Register { .. }) => ("registration_offered", None),
@@ -70,7 +70,7 @@ async fn finish(node: Arc<NationalNodeService>, headers: HeaderMap, form: AcsFor
     };
     crate::metrics::sign_in("login_gov_pl", label, failure);
     let (to, cookie) = match outcome {
-        Ok(Finished::SignedIn { step, session_cookie }) => (routes::path_of(step).to_owned(), Some(session_cookie)),
+        Ok(Finished::SignedIn { step, session_cookie, .. }) => (routes::path_of(step).to_owned(), Some(session_cookie)),
         Ok(Finished::Register { identity_cookie }) => (routes::REGISTER.to_owned(), Some(identity_cookie)),
         Err(failure) => (failure.path(), None),
     };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use app::pages::login_gov_pl::NodeFailure;
 use app::ports::NextStep;
 use base64::{Engine, engine::general_purpose::STANDARD};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, request::Parts};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{
@@ -18,8 +18,9 @@ use super::{
     store::{self, OnceOnly, VouchedIdentity},
 };
 use crate::{
-    accounts,
+    accounts, audit,
     db::{entities::person, now_millis},
+    http::client_ip::ClientIp,
     domain::Pesel,
     profile_confirmation::{Attribution, ConfirmError, ConfirmationMethod, ProfileConfirmations, ProfileKey},
     session::{CookiePolicy, NodeSession, SessionGate, SessionToken},
@@ -37,7 +38,7 @@ pub struct AutoPost {
 #[derive(Debug)]
 pub enum Finished {
     /// Signed in: the step (account or role choice, or the portal) and the session cookie.
-    SignedIn { step: NextStep, session_cookie: HeaderValue },
+    SignedIn { person_id: i32, step: NextStep, session_cookie: HeaderValue },
     /// No profile has this PESEL: registration, with the identity's cookie.
     Register { identity_cookie: HeaderValue },
 }
@@ -50,6 +51,7 @@ pub struct NationalNodeService {
     profile: Arc<SpProfile>,
     back_channel: BackChannel,
     gate: SessionGate,
+    client_ip: ClientIp,
     browser_cookie: CookiePolicy,
     identity_cookie: CookiePolicy,
     sign_in_ms: i64,
@@ -61,6 +63,7 @@ impl NationalNodeService {
         profile: Arc<SpProfile>,
         back_channel: BackChannel,
         gate: SessionGate,
+        client_ip: ClientIp,
         dev_mode: bool,
         sign_in_minutes: u64,
     ) -> Self {
@@ -69,6 +72,7 @@ impl NationalNodeService {
             profile,
             back_channel,
             gate,
+            client_ip,
             browser_cookie: CookiePolicy::for_national_node(dev_mode),
             identity_cookie: CookiePolicy::for_node_identity(dev_mode),
             sign_in_ms: sign_in_minutes as i64 * 60_000,
@@ -108,8 +112,27 @@ impl NationalNodeService {
         self.browser_cookie.clear()
     }
 
-    /// The answer posted back to the ACS (`SAMLart`, `RelayState`).
-    pub async fn finish(&self, headers: &HeaderMap, artifact: &str, relay_state: &str) -> Result<Finished, NodeFailure> {
+    /// The answer posted back to the ACS (`SAMLart`, `RelayState`), recorded
+    /// in the audit trail.
+    pub async fn finish(&self, request: &Parts, artifact: &str, relay_state: &str) -> Result<Finished, NodeFailure> {
+        let result = self.resolve(&request.headers, artifact, relay_state).await;
+        let (person_id, outcome) = match &result {
+            Ok(Finished::SignedIn { person_id, .. }) => (Some(*person_id), "ok"),
+            Ok(Finished::Register { .. }) => (None, "registration_offered"),
+            Err(failure) => (None, failure.as_query()),
+        };
+        let record = audit::Record {
+            event: audit::Event::SignInLoginGovPl,
+            person_id,
+            login: None,
+            client: self.client_ip.of(request),
+            outcome,
+        };
+        audit::record(&self.db, record).await;
+        result
+    }
+
+    async fn resolve(&self, headers: &HeaderMap, artifact: &str, relay_state: &str) -> Result<Finished, NodeFailure> {
         let (Some(browser), Some(relay)) = (self.browser_cookie.token(headers), SessionToken::parse(relay_state)) else {
             return Err(refused(NodeFailure::Expired, "unsolicited answer: no sign-in of this browser"));
         };
@@ -173,7 +196,7 @@ impl NationalNodeService {
             .await
             .map_err(|e| fail("opening the session", e))?;
         tracing::info!(person_id = person.id, loa = assertion.loa.uri(), "signed in through login.gov.pl");
-        Ok(Finished::SignedIn { step: state.stage.next_step(), session_cookie: self.gate.set_cookie(&token) })
+        Ok(Finished::SignedIn { person_id: person.id, step: state.stage.next_step(), session_cookie: self.gate.set_cookie(&token) })
     }
 
     async fn offer_registration(&self, pesel: Pesel, assertion: NodeAssertion) -> Result<Finished, NodeFailure> {

@@ -126,7 +126,10 @@ impl PasswordChangePort for PasswordChangeService {
             .await
             .map_err(|e| fail("advancing the session", e))?
             .ok_or(PasswordChangeRefusal::Session(SessionRefusal::NotSignedIn))?;
-        tracing::info!(person_id, client = ?self.client_ip.of(request), "legacy password replaced");
+        let client = self.client_ip.of(request);
+        tracing::info!(person_id, client = ?client, "legacy password replaced");
+        let record = crate::audit::Record { event: crate::audit::Event::PasswordChanged, person_id: Some(person_id), login: None, client, outcome: "ok" };
+        crate::audit::record(&self.db, record).await;
         Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
     }
 }

@@ -12,6 +12,7 @@ use super::{
 use std::sync::Arc;
 
 use crate::{
+    audit,
     error::BackendError,
     national_node::NationalNodeService,
     http::client_ip::ClientIp,
@@ -123,6 +124,7 @@ impl SignInService {
 #[async_trait]
 impl SignInPort for SignInService {
     async fn sign_in(&self, request: &Parts, login: String, password: String) -> Result<SignedIn, SignInRefusal> {
+        let typed = login.clone();
         let result = self.password_sign_in(request, login, password).await;
         let failure = match &result {
             Ok(_) => None,
@@ -134,6 +136,14 @@ impl SignInPort for SignInService {
             Err(SignInRefusal::Unavailable) => Some("unavailable"),
         };
         crate::metrics::sign_in("password", if failure.is_some() { "refused" } else { "accepted" }, failure);
+        let record = audit::Record {
+            event: audit::Event::SignInPassword,
+            person_id: None,
+            login: Some(&typed),
+            client: self.client_ip.of(request),
+            outcome: failure.unwrap_or("ok"),
+        };
+        audit::record(&self.db, record).await;
         result
     }
 
@@ -147,6 +157,16 @@ impl SignInPort for SignInService {
     async fn sign_out(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
         if let Some(token) = self.gate.token(&request.headers) {
             let sessions = self.gate.sessions();
+            if let Ok(Some(ending)) = sessions.find(&token).await {
+                let record = audit::Record {
+                    event: audit::Event::SignOut,
+                    person_id: Some(ending.person_id),
+                    login: None,
+                    client: self.client_ip.of(request),
+                    outcome: "ok",
+                };
+                audit::record(&self.db, record).await;
+            }
             let node_session = match &self.node {
                 Some(_) => sessions.node_session(&token).await.map_err(|e| unavailable("reading a session", e))?,
                 None => None,

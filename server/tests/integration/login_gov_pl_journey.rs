@@ -129,6 +129,21 @@ async fn jan_signs_in_with_profil_zaufany_and_chooses_an_account(backend: Backen
     let fresh = w.profil_zaufany(&flow, "jkowalski").await;
     let replay = vec![back[0].clone(), fresh[1].clone()];
     assert_eq!(location(&w.acs(&replay).await), "/login-gov-pl/blad?powod=zaufanie");
+
+    // Both in the audit trail, the sign-in with Jan's id.
+    use ezus_server::db::entities::audit_event;
+    use sea_orm::QueryOrder;
+    let db = ezus_server::db::connect(&w.portal.database_url, 1).await.unwrap();
+    let trail: Vec<(Option<i32>, String)> = audit_event::Entity::find()
+        .filter(audit_event::Column::Event.eq("sign_in_login_gov_pl"))
+        .order_by_asc(audit_event::Column::Id)
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.person_id, e.outcome))
+        .collect();
+    assert_eq!(trail, vec![(Some(w.person("jkowalski").await.id), "ok".into()), (None, "zaufanie".into())]);
 }
 
 #[tokio::test]

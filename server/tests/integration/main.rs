@@ -9,6 +9,7 @@ mod fake_gateways;
 mod fresh_db;
 
 mod accounts;
+mod audit;
 mod bad_input;
 mod change_password;
 mod http_stack;

@@ -1,3 +1,4 @@
+pub mod audit_event;
 pub mod benefit;
 pub mod contact_change;
 pub mod insurance_title;

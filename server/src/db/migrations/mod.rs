@@ -15,6 +15,7 @@ mod m20261128_000805_profile_confirmations;
 mod m20261128_000901_registrations;
 mod m20261128_001001_persons_without_pesel;
 mod m20261201_000101_national_node;
+mod m20261202_000101_audit_events;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000901_registrations::Migration),
             Box::new(m20261128_001001_persons_without_pesel::Migration),
             Box::new(m20261201_000101_national_node::Migration),
+            Box::new(m20261202_000101_audit_events::Migration),
         ]
     }
 }
