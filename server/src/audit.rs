@@ -45,6 +45,13 @@ pub struct Record<'a> {
     pub outcome: &'a str,
 }
 
+impl Record<'static> {
+    /// A person's event that went through.
+    pub fn ok(event: Event, person_id: i32, client: Option<IpAddr>) -> Self {
+        Record { event, person_id: Some(person_id), login: None, client, outcome: "ok" }
+    }
+}
+
 /// Writes the event (on a connection or inside the transaction of what it records).
 pub async fn record<C: ConnectionTrait>(conn: &C, r: Record<'_>) {
     let row = audit_event::ActiveModel {

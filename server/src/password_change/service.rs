@@ -128,7 +128,7 @@ impl PasswordChangePort for PasswordChangeService {
             .ok_or(PasswordChangeRefusal::Session(SessionRefusal::NotSignedIn))?;
         let client = self.client_ip.of(request);
         tracing::info!(person_id, client = ?client, "legacy password replaced");
-        let record = crate::audit::Record { event: crate::audit::Event::PasswordChanged, person_id: Some(person_id), login: None, client, outcome: "ok" };
+        let record = crate::audit::Record::ok(crate::audit::Event::PasswordChanged, person_id, client);
         crate::audit::record(&self.db, record).await;
         Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
     }

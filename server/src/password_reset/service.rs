@@ -282,13 +282,7 @@ impl PasswordResetPort for PasswordResetService {
             return Err(PasswordChangeRefusal::Session(pending(NextStep::ForgotPassword)));
         }
         tracing::info!(person_id, "password set after a reset; every session ended");
-        let record = crate::audit::Record {
-            event: crate::audit::Event::PasswordReset,
-            person_id: Some(person_id),
-            login: None,
-            client: self.client_ip.of(request),
-            outcome: "ok",
-        };
+        let record = crate::audit::Record::ok(crate::audit::Event::PasswordReset, person_id, self.client_ip.of(request));
         crate::audit::record(&self.db, record).await;
         Ok(self.cookies.clear())
     }

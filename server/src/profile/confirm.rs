@@ -163,13 +163,7 @@ impl ProfileService {
                     tracing::error!(error = %e, "updating the throttle failed");
                 }
                 tracing::info!(person_id = person.id, others_ended, two_codes = two, "contact data changed; session stepped up");
-                let record = crate::audit::Record {
-                    event: crate::audit::Event::ContactChanged,
-                    person_id: Some(person.id),
-                    login: None,
-                    client: self.client_ip.of(request),
-                    outcome: "ok",
-                };
+                let record = crate::audit::Record::ok(crate::audit::Event::ContactChanged, person.id, self.client_ip.of(request));
                 crate::audit::record(&self.db, record).await;
                 Ok(ContactChanged { set_cookie: self.gate.set_cookie(&token) })
             }

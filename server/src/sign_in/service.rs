@@ -158,13 +158,7 @@ impl SignInPort for SignInService {
         if let Some(token) = self.gate.token(&request.headers) {
             let sessions = self.gate.sessions();
             if let Ok(Some(ending)) = sessions.find(&token).await {
-                let record = audit::Record {
-                    event: audit::Event::SignOut,
-                    person_id: Some(ending.person_id),
-                    login: None,
-                    client: self.client_ip.of(request),
-                    outcome: "ok",
-                };
+                let record = audit::Record::ok(audit::Event::SignOut, ending.person_id, self.client_ip.of(request));
                 audit::record(&self.db, record).await;
             }
             let node_session = match &self.node {

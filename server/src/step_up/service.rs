@@ -104,13 +104,7 @@ impl StepUpPort for StepUpService {
                     .map_err(|e| fail("advancing the session", e))?
                     .ok_or(CodeRefusal::Session(SessionRefusal::NotSignedIn))?;
                 tracing::info!(person_id = person.id, client = ?client, "sign-in confirmed with a code");
-                let record = crate::audit::Record {
-                    event: crate::audit::Event::SignInCode,
-                    person_id: Some(person.id),
-                    login: None,
-                    client,
-                    outcome: "ok",
-                };
+                let record = crate::audit::Record::ok(crate::audit::Event::SignInCode, person.id, client);
                 crate::audit::record(&self.db, record).await;
                 Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
             }
