@@ -142,6 +142,8 @@ test('A PESEL with no profile is offered registration with the data from login.g
   await page.getByLabel('Kod weryfikacyjny', { exact: true }).fill(await latestCode(page, email));
   await page.getByRole('button', { name: 'Potwierdź', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil założony');
+  await expect(page.getByRole('status')).toContainText('Twój profil jest już potwierdzony');
+  if (jsOn()) await expectNoAxeViolations(page, '/rejestracja/gotowe, confirmed by the node');
 
   // Confirmed at once: the password sign-in goes on to the code.
   await signIn(page, 'tnowicki', 'sosna jezioro latarnia 7');

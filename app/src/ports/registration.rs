@@ -68,6 +68,8 @@ pub trait RegistrationPort: Send + Sync + 'static {
     /// Another login after the first was taken; `Err(Problems)` if it is no login or taken too.
     async fn choose_login(&self, request: &Parts, login: String) -> Result<(), RegistrationRefusal>;
 
-    /// The finished registration's page may be shown; the header that removes the cookie.
-    async fn done(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal>;
+    /// The finished registration's page may be shown; the header that
+    /// removes the cookie, and whether the profile is confirmed already
+    /// (made with the data login.gov.pl vouched for).
+    async fn done(&self, request: &Parts) -> Result<(HeaderValue, bool), SessionRefusal>;
 }

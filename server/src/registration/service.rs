@@ -302,10 +302,10 @@ impl RegistrationPort for RegistrationService {
         }
     }
 
-    async fn done(&self, request: &Parts) -> Result<HeaderValue, SessionRefusal> {
+    async fn done(&self, request: &Parts) -> Result<(HeaderValue, bool), SessionRefusal> {
         let reg = self.registration(request).await?;
         match (reg.code_verified_at, reg.completed_at) {
-            (_, Some(_)) => Ok(self.cookies.clear()),
+            (_, Some(_)) => Ok((self.cookies.clear(), reg.node_verified)),
             (None, None) => Err(pending(NextStep::RegistrationCode)),
             (Some(_), None) => Err(pending(NextStep::RegistrationLogin)),
         }

@@ -207,6 +207,8 @@ async fn a_pesel_without_a_profile_is_offered_registration_with_its_data_locked_
         .await
         .unwrap();
     assert_eq!(location(&confirmed), "/rejestracja/gotowe");
+    let done = w.page("/rejestracja/gotowe").await;
+    assert!(done.contains("Twój profil jest już potwierdzony"), "{done}");
     let made = w.person("tnowicki").await;
     assert_eq!((made.first_name.as_str(), made.last_name.as_str()), ("Tomasz", "Nowicki"));
     assert_eq!(made.pesel.as_deref(), Some("88062101239"));

@@ -36,15 +36,15 @@ pub async fn choose_registration_login(login: String) -> Result<(), Registration
 }
 
 #[server(prefix = "/api", endpoint = "rejestracja-gotowe")]
-pub async fn load_registration_done() -> Result<(), AppError> {
+pub async fn load_registration_done() -> Result<bool, AppError> {
     use crate::ports::{self, RegistrationPort};
     let Some((backend, request)) = ports::port_and_request::<dyn RegistrationPort>() else {
         return Err(AppError::Unavailable);
     };
     let result = match backend.done(&request).await {
-        Ok(clear_cookie) => {
+        Ok((clear_cookie, confirmed)) => {
             ports::append_set_cookie(clear_cookie);
-            Ok(())
+            Ok(confirmed)
         }
         Err(refusal) => Err(AppError::from(refusal)),
     };
@@ -87,13 +87,28 @@ pub fn RegistrationDonePage() -> impl IntoView {
         <SessionPage
             title="Profil założony"
             load=load_registration_done
-            render=|()| view! { <Done/> }.into_any()
+            render=|confirmed| view! { <Done confirmed/> }.into_any()
         />
     }
 }
 
+/// `confirmed`: made with the data login.gov.pl vouched for.
 #[component]
-fn Done() -> impl IntoView {
+fn Done(confirmed: bool) -> impl IntoView {
+    if confirmed {
+        return view! {
+            <div class="page page--narrow">
+                <PageHeading>"Profil założony"</PageHeading>
+                <div class="notice" role="status">
+                    <p><strong>"Twój profil jest już potwierdzony – dane przekazał login.gov.pl. Możesz się zalogować."</strong></p>
+                </div>
+                <p>"Zaloguj się loginem i hasłem, które przed chwilą ustawiłeś, albo znów przez login.gov.pl."</p>
+                <p>"Jeśli masz już profil w eZUS, nowy nie powstał – wysłaliśmy Ci wiadomość kanałem odzyskiwania dostępu Twojego profilu."</p>
+                <p><a href=routes::SIGN_IN>"Przejdź do logowania"</a></p>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class="page page--narrow">
             <PageHeading>"Profil założony"</PageHeading>
@@ -116,4 +131,5 @@ fn Done() -> impl IntoView {
             <p><a href=routes::SIGN_IN>"Przejdź do logowania"</a></p>
         </div>
     }
+    .into_any()
 }

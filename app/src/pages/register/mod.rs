@@ -144,10 +144,22 @@ pub fn RegisterPage() -> impl IntoView {
         <div class="page page--narrow">
             <PageHeading>"Zarejestruj się"</PageHeading>
             <ErrorSummary errors=Signal::derive(move || error.get().map(|e| e.summary()).unwrap_or_default())/>
-            <p>
-                "Założysz profil w eZUS. Adres e-mail albo numer telefonu potwierdzisz kodem, który na niego wyślemy. "
-                "Potem profil trzeba potwierdzić – w placówce ZUS w ciągu 7 dni albo od razu, logując się przez login.gov.pl."
-            </p>
+            <Suspense fallback=|| ()>
+                {move || vouched.get().map(|loaded| match loaded.ok().flatten() {
+                    Some(_) => view! {
+                        <p>
+                            "login.gov.pl potwierdził Twoją tożsamość, ale pod Twoim numerem PESEL nie ma jeszcze profilu w eZUS. "
+                            "Załóż go teraz: podaj adres e-mail i telefon (jeden z nich potwierdzisz kodem), login i hasło."
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <p>
+                            "Założysz profil w eZUS. Adres e-mail albo numer telefonu potwierdzisz kodem, który na niego wyślemy. "
+                            "Potem profil trzeba potwierdzić – w placówce ZUS w ciągu 7 dni albo od razu, logując się przez login.gov.pl."
+                        </p>
+                    }.into_any(),
+                })}
+            </Suspense>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <fieldset class="choice-group" aria-describedby=move || message_at("kind-individual").get().map(|_| "kind-error")>
                     <legend class="field__label">"Zakładasz profil jako"</legend>
