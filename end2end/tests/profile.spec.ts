@@ -48,7 +48,11 @@ test('two minutes before the idle timeout a dialog warns and lets her stay signe
   await annaInPortal(page);
   // The page's timers run on a fake clock from here on.
   await page.clock.install();
+  // The clock is armed when the page's keep-alive call is answered: wait
+  // for it, or a slow answer would arm it after the fast-forward below.
+  const armed = page.waitForResponse((r) => r.url().includes('/api/przedluz-sesje') && r.ok());
   await gotoReady(page, '/portal');
+  await armed;
   const dialog = page.getByRole('alertdialog', { name: 'Czy chcesz kontynuować?' });
   const stay = page.getByRole('button', { name: 'Przedłuż sesję', exact: true });
   await page.clock.fastForward('12:30');
