@@ -3,13 +3,12 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::{
-    FieldError, Input, error_for, error_summary, field_error, input, page, radios,
+    FieldError, Input, error_for, error_summary, field_error, input, page, page_with_form, radios,
 };
 use super::protocol::{End, finish};
 use crate::demo::{BANK_PASSWORD, BANKS, Bank, IDENTITIES, Identity, bank};
@@ -24,12 +23,9 @@ pub struct BankChoice {
 fn choose_page(flow_id: &str, errors: &[FieldError]) -> Response {
     let options: Vec<(&str, &str, Option<&str>)> =
         BANKS.iter().map(|b| (b.id, b.name, None)).collect();
-    page(
-        if errors.is_empty() {
-            "Bankowość elektroniczna: wybierz bank"
-        } else {
-            "Błąd: Bankowość elektroniczna: wybierz bank"
-        },
+    page_with_form(
+        "Bankowość elektroniczna: wybierz bank",
+        errors,
         html! {
             h1 { "Zaloguj się przez bank" }
             (error_summary(errors))
@@ -40,11 +36,6 @@ fn choose_page(flow_id: &str, errors: &[FieldError]) -> Response {
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    })
     .into_response()
 }
 
@@ -81,8 +72,9 @@ pub struct BankLogin {
 
 fn login_page(flow_id: &str, b: &Bank, login: &str, errors: &[FieldError]) -> Response {
     let title = format!("{}: logowanie", b.name);
-    page(
-        if errors.is_empty() { title.clone() } else { format!("Błąd: {title}") },
+    page_with_form(
+        &title,
+        errors,
         html! {
             h1 { "Zaloguj się do: " (b.name) }
             (error_summary(errors))
@@ -97,7 +89,6 @@ fn login_page(flow_id: &str, b: &Bank, login: &str, errors: &[FieldError]) -> Re
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
     .into_response()
 }
 

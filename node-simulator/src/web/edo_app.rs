@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::edowod::grouped;
 use super::layout::{
     FieldError, Input, error_for, error_summary, field_error, input, message_page, page,
+    page_with_form,
 };
 use crate::demo::{CARD_CAN, CARD_PIN1, IDENTITIES, PIN_TRIES};
 use crate::state::{AppState, Edo, EdoPhase, random_digits};
@@ -47,8 +48,9 @@ fn lookup(state: &AppState, token: &str) -> Option<(String, Edo)> {
 
 fn form_page(token: &str, edo: &Edo, form: &CardForm, errors: &[FieldError]) -> Response {
     let karta_error = error_for(errors, "karta");
-    page(
-        if errors.is_empty() { "Odczyt e-dowodu" } else { "Błąd: Odczyt e-dowodu" },
+    page_with_form(
+        "Odczyt e-dowodu",
+        errors,
         html! {
             h1 { "Odczytaj e-dowód" }
             (error_summary(errors))
@@ -76,7 +78,6 @@ fn form_page(token: &str, edo: &Edo, form: &CardForm, errors: &[FieldError]) -> 
         },
     )
     .app()
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
     .into_response()
 }
 

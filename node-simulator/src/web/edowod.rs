@@ -10,7 +10,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::layout::{
-    FieldError, Input, error_for, error_summary, field_error, input, page, radios,
+    FieldError, Input, error_for, error_summary, field_error, input, page_with_form, radios,
 };
 use super::protocol::{End, finish};
 use crate::state::{AppState, Edo, EdoPhase, EdoTool, Means, random_digits, random_token};
@@ -22,12 +22,9 @@ pub struct ToolForm {
 }
 
 fn tool_page(flow_id: &str, errors: &[FieldError]) -> Response {
-    page(
-        if errors.is_empty() {
-            "e-dowód: wybierz narzędzie"
-        } else {
-            "Błąd: e-dowód: wybierz narzędzie"
-        },
+    page_with_form(
+        "e-dowód: wybierz narzędzie",
+        errors,
         html! {
             h1 { "Zaloguj się e-dowodem" }
             (error_summary(errors))
@@ -41,11 +38,6 @@ fn tool_page(flow_id: &str, errors: &[FieldError]) -> Response {
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    })
     .into_response()
 }
 
@@ -169,8 +161,9 @@ fn code_page(
             p class="note" { "W symulatorze czytnik zastępuje ta sama strona eDO App co przy telefonie – otwórz link poniżej." }
         },
     };
-    page(
-        if errors.is_empty() { "e-dowód: kod QR" } else { "Błąd: e-dowód: kod QR" },
+    page_with_form(
+        "e-dowód: kod QR",
+        errors,
         html! {
             h1 { "Odczytaj e-dowód w aplikacji eDO App" }
             (error_summary(errors))
@@ -197,7 +190,6 @@ fn code_page(
         },
     )
     .script(POLL_JS)
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
     .into_response()
 }
 

@@ -31,6 +31,16 @@ pub fn page(title: impl Into<String>, body: Markup) -> Page {
     }
 }
 
+/// A page with a form: while it shows errors its title starts with
+/// "Błąd: " and the answer is 422.
+pub fn page_with_form(title: &str, errors: &[FieldError], body: Markup) -> Page {
+    if errors.is_empty() {
+        page(title, body)
+    } else {
+        page(format!("Błąd: {title}"), body).status(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+}
+
 impl Page {
     pub fn script(mut self, js: impl Into<String>) -> Self {
         self.script = Some(js.into());

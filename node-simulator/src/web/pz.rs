@@ -8,7 +8,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::layout::{
-    FieldError, Input, error_for, error_summary, field_error, input, message_page, page,
+    FieldError, Input, error_for, error_summary, field_error, input, message_page, page_with_form,
 };
 use super::protocol::{End, finish};
 use crate::demo::{Identity, PZ_PASSWORD};
@@ -24,13 +24,9 @@ pub struct PzForm {
 
 fn form_page(flow_id: &str, login: &str, errors: &[FieldError]) -> Response {
     let base = format!("/logowanie/{flow_id}/profil-zaufany");
-    let title = if errors.is_empty() {
-        "Profil Zaufany"
-    } else {
-        "Błąd: Profil Zaufany"
-    };
-    page(
-        title,
+    page_with_form(
+        "Profil Zaufany",
+        errors,
         html! {
             h1 { "Zaloguj się przez Profil Zaufany" }
             (error_summary(errors))
@@ -48,7 +44,6 @@ fn form_page(flow_id: &str, login: &str, errors: &[FieldError]) -> Response {
             (super::back_to_choice(flow_id))
         },
     )
-    .status(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
     .into_response()
 }
 

@@ -15,7 +15,16 @@ pub async fn show(State(state): State<AppState>) -> Page {
         .memory()
         .sessions
         .values()
-        .map(|s| (IDENTITIES[s.identity].login, format!("{} {}", IDENTITIES[s.identity].given_name, IDENTITIES[s.identity].family_name), s.means.polish()))
+        .map(|s| {
+            (
+                IDENTITIES[s.identity].login,
+                format!(
+                    "{} {}",
+                    IDENTITIES[s.identity].given_name, IDENTITIES[s.identity].family_name
+                ),
+                s.means.polish(),
+            )
+        })
         .collect();
     rows.sort();
     page(
