@@ -15,11 +15,11 @@ use crate::support::*;
 
 /// A server function: where it is, the page its form is on, its fields
 /// (`defaulted` ones are `#[server(default)]`: missing reads as empty).
-struct Endpoint {
-    path: &'static str,
-    page: &'static str,
-    required: &'static [&'static str],
-    defaulted: &'static [&'static str],
+pub(crate) struct Endpoint {
+    pub path: &'static str,
+    pub page: &'static str,
+    pub required: &'static [&'static str],
+    pub defaulted: &'static [&'static str],
 }
 
 const fn endpoint(path: &'static str, page: &'static str, required: &'static [&'static str], defaulted: &'static [&'static str]) -> Endpoint {
@@ -27,8 +27,9 @@ const fn endpoint(path: &'static str, page: &'static str, required: &'static [&'
 }
 
 /// Every server function the server registers; a new one fails
-/// [`every_server_function_is_listed`] until it is added here.
-const ENDPOINTS: &[Endpoint] = &[
+/// [`every_server_function_is_listed`] until it is added here (the
+/// security suite's out-of-order and random-input tests use this list too).
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
     endpoint("/api/zaloguj", "/logowanie", &["login", "password"], &[]),
     endpoint("/api/wyloguj", "/portal", &[], &[]),
     endpoint("/api/przedluz-sesje", "/portal", &[], &[]),
@@ -85,7 +86,7 @@ enum Caller {
 const CALLERS: [Caller; 3] = [Caller::Script, Caller::Form, Caller::FormWithoutReferer];
 
 impl Endpoint {
-    fn fields(&self) -> impl Iterator<Item = &'static str> {
+    pub fn fields(&self) -> impl Iterator<Item = &'static str> {
         self.required.iter().chain(self.defaulted).copied()
     }
 

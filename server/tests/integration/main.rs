@@ -34,3 +34,5 @@ mod startup;
 mod throttling;
 mod unconfirmed_profiles;
 mod verification_code;
+
+mod security;

@@ -1,0 +1,224 @@
+//! User enumeration, by message and by timing: a stranger cannot tell
+//! whether a login, PESEL, e-mail address or phone number belongs to a
+//! profile — not from the words, status, address or headers of the answer,
+//! nor from how long it takes. The timing tests take many samples of both
+//! kinds in one shuffled sequence and compare them with a rank test
+//! (`stats.rs`); run on SQLite only (the protections — the dummy hash, the
+//! answer floor — are in code every database shares, and timing tests on
+//! both would double the slowest tests of the suite).
+//!
+//! Break-checked: verifying no hash for an unknown login
+//! (`passwords/hasher.rs`), and each of the three
+//! `answer_no_sooner_than(started, ANSWER_FLOOR)` removed, each fail the
+//! test that names it.
+
+use std::time::Instant;
+
+use reqwest::{StatusCode, header};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use super::stats::{self, Comparison};
+use super::{Answer, sqlite_app};
+use crate::on_both_databases;
+use crate::profile::{code_in, newest};
+use crate::support::*;
+
+/// Samples of each kind in the sign-in test (each ~10 ms).
+const SIGN_IN_SAMPLES: usize = 40;
+/// Samples of each kind in the tests of forms with an answer floor (each ≥ 300 ms).
+const FLOOR_SAMPLES: usize = 20;
+/// Not counted: the first requests warm up connections and caches.
+const WARM_UP: usize = 2;
+const PASSWORD: &str = "sosna jezioro latarnia 9";
+
+/// Takes `n` samples of kind A (`true`) and of kind B in one random order
+/// (after [`WARM_UP`] of each, not counted); `sample` answers in ms.
+async fn sample_both(n: usize, mut sample: impl AsyncFnMut(bool, usize) -> f64) -> (Vec<f64>, Vec<f64>) {
+    for i in 0..WARM_UP {
+        sample(true, 10_000 + i).await;
+        sample(false, 10_000 + i).await;
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (i, kind) in stats::shuffled_kinds(n).into_iter().enumerate() {
+        let ms = sample(kind, i).await;
+        if kind { a.push(ms) } else { b.push(ms) }
+    }
+    (a, b)
+}
+
+fn assert_indistinguishable(what: &str, comparison: Comparison) {
+    eprintln!(
+        "timing {what}: median {:.2} ms vs {:.2} ms, shift {:+.2} ms, Mann–Whitney p = {:.2e}",
+        comparison.median_a_ms, comparison.median_b_ms, comparison.shift_ms, comparison.p
+    );
+    assert!(!comparison.distinguishable(), "{what}: the two kinds can be told apart by time: {comparison:?}");
+}
+
+/// The counts a burst of samples would trip: the throttles (per login,
+/// PESEL and address) and the send limits. Each sample starts clean, so
+/// every one goes the whole way, as a stranger's first try would.
+async fn forget_recent_attempts(db: &DatabaseConnection) {
+    for table in ["sign_in_throttle", "send_locks", "verification_codes", "outbox"] {
+        db.execute_unprepared(&format!("DELETE FROM {table}")).await.unwrap();
+    }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// A valid PESEL of someone born 1.01.1990 that no test person has.
+pub fn fresh_pesel(serial: usize) -> String {
+    let first = format!("900101{:04}", 1000 + serial % 9000);
+    let digits: Vec<u32> = first.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let sum: u32 = digits.iter().zip([1, 3, 7, 9, 1, 3, 7, 9, 1, 3]).map(|(d, w)| d * w).sum();
+    format!("{first}{}", (10 - sum % 10) % 10)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_unknown_login_and_wrong_password_take_the_same_time() {
+    let app = sqlite_app(false).await;
+    let db = app.db().await;
+    let mut answers = Vec::new();
+    let (known, unknown) = sample_both(SIGN_IN_SAMPLES, async |known, i| {
+        forget_recent_attempts(&db).await;
+        let login = if known { "jkowalski".to_owned() } else { format!("nieznany{i}") };
+        let password = format!("Zle-Haslo-{i:05}");
+        let started = Instant::now();
+        let response = app
+            .client
+            .post(app.url("/api/zaloguj"))
+            .header(header::ACCEPT, "application/json")
+            .form(&[("login", login.as_str()), ("password", &password)])
+            .send()
+            .await
+            .unwrap();
+        let answer = Answer::of(response, &[(login.as_str(), "LOGIN")]).await;
+        let ms = ms_since(started);
+        answers.push(answer);
+        ms
+    })
+    .await;
+    assert_eq!(answers[0].status, StatusCode::UNAUTHORIZED, "{:?}", answers[0]);
+    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for both: {answers:#?}");
+    assert_indistinguishable("sign-in, wrong password vs unknown login", stats::compare(&known, &unknown));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgotten_password_for_a_profile_and_for_nobody_take_the_same_time() {
+    let app = sqlite_app(false).await;
+    let db = app.db().await;
+    let mut answers = Vec::new();
+    let (real, nobody) = sample_both(FLOOR_SAMPLES, async |real, i| {
+        forget_recent_attempts(&db).await;
+        // Nobody: another's PESEL with a real login, or a login no one has.
+        let login = match (real, i % 2) {
+            (true, _) => "jkowalski".to_owned(),
+            (false, 0) => "anowak".to_owned(),
+            (false, _) => format!("nikt{i}"),
+        };
+        let started = Instant::now();
+        let response = app.post_form("/api/odzyskaj-haslo", "/nie-pamietam-hasla", &[("login", login.as_str()), ("pesel", JAN.pesel)], None).await;
+        let ms = ms_since(started);
+        answers.push(Answer::of(response, &[]).await);
+        ms
+    })
+    .await;
+    assert_eq!(answers[0].location.as_deref(), Some("/nie-pamietam-hasla/kod"));
+    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for all: {answers:#?}");
+    assert_indistinguishable("forgotten password, a profile vs nobody", stats::compare(&real, &nobody));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgotten_login_for_a_profile_and_for_nobody_take_the_same_time() {
+    let app = sqlite_app(false).await;
+    let db = app.db().await;
+    let mut answers = Vec::new();
+    let (real, nobody) = sample_both(FLOOR_SAMPLES, async |real, i| {
+        forget_recent_attempts(&db).await;
+        let (pesel, contact) = match (real, i % 2) {
+            (true, 0) => (JAN.pesel.to_owned(), JAN.email),
+            (true, _) => (JAN.pesel.to_owned(), "600 100 200"),
+            (false, 0) => (fresh_pesel(i), JAN.email),
+            (false, _) => (JAN.pesel.to_owned(), "obcy@example.pl"),
+        };
+        let started = Instant::now();
+        let response = app.post_form("/api/przypomnij-login", "/nie-pamietam-loginu", &[("pesel", pesel.as_str()), ("contact", contact)], None).await;
+        let ms = ms_since(started);
+        answers.push(Answer::of(response, &[]).await);
+        ms
+    })
+    .await;
+    assert_eq!(answers[0].location.as_deref(), Some("/nie-pamietam-loginu?wyslano=1"));
+    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for all: {answers:#?}");
+    assert_indistinguishable("forgotten login, a profile vs nobody", stats::compare(&real, &nobody));
+}
+
+/// A registration with Jan's PESEL, e-mail, phone and login, and one with
+/// data nobody has: the form, the code and the last page answer alike, in
+/// the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_with_taken_and_free_data_takes_the_same_time() {
+    let app = sqlite_app(false).await;
+    let db = app.db().await;
+    let cookie = app.cookie_name.replace("session", "registration");
+    let (mut forms, mut codes, mut pages) = (Vec::new(), Vec::new(), Vec::new());
+    let mut form_ms = (Vec::new(), Vec::new());
+    let (taken, free) = sample_both(FLOOR_SAMPLES, async |taken, i| {
+        forget_recent_attempts(&db).await;
+        let (pesel, email, phone, login) = if taken {
+            (JAN.pesel.to_owned(), JAN.email.to_owned(), "600 100 200".to_owned(), "jkowalski".to_owned())
+        } else {
+            (fresh_pesel(i), format!("jan.nowy{i}@example.pl"), format!("600 700 {:03}", i % 1000), format!("nowy{i}"))
+        };
+        let fields = [
+            ("kind", "individual"), ("first_name", "Jan"), ("last_name", "Nowy"), ("pesel", pesel.as_str()), ("email", email.as_str()),
+            ("phone", phone.as_str()), ("channel", "email"), ("login", login.as_str()), ("new_password", PASSWORD), ("repeated", PASSWORD),
+        ];
+        let started = Instant::now();
+        let response = app.post_form("/api/zarejestruj", "/rejestracja", &fields, None).await;
+        let took_form = ms_since(started);
+        let token = session_cookie(&response, &cookie).expect("a registration cookie");
+        forms.push(Answer::of(response, &[]).await);
+        if taken { form_ms.0.push(took_form) } else { form_ms.1.push(took_form) }
+        let code = code_in(&newest(&app, "registration_code").await);
+        let with_cookie = format!("{cookie}={token}");
+        let started = Instant::now();
+        let response = app.client.post(app.url("/api/rejestracja-potwierdz")).header(header::ACCEPT, "text/html")
+            .header(header::REFERER, app.url("/rejestracja/kod")).header(header::COOKIE, &with_cookie)
+            .form(&[("code", code.as_str())]).send().await.unwrap();
+        let took_code = ms_since(started);
+        codes.push(Answer::of(response, &[]).await);
+        let done = app.client.get(app.url("/rejestracja/gotowe")).header(header::COOKIE, &with_cookie).send().await.unwrap();
+        pages.push(Answer::of(done, &[]).await);
+        took_code
+    })
+    .await;
+    for (step, answers) in [("the form", &forms), ("the code", &codes), ("the last page", &pages)] {
+        assert!(answers.iter().all(|a| *a == answers[0]), "{step}: one answer for all: {answers:#?}");
+    }
+    assert_eq!(codes[0].location.as_deref(), Some("/rejestracja/gotowe"));
+    assert!(pages[0].body.contains("Profil założony"));
+    // The warm-up registrations are not in `form_ms`.
+    assert_indistinguishable("registration form, taken vs free data", stats::compare(&form_ms.0, &form_ms.1));
+    assert_indistinguishable("registration code, taken vs free data", stats::compare(&taken, &free));
+}
+
+on_both_databases! {
+    unknown_login_and_wrong_password_look_the_same_to_the_letter(app) {
+        // Without JavaScript: the address the form is sent back to, and the page there.
+        let mut seen = Vec::new();
+        for login in ["jkowalski", "nieznany1", "ktos.inny"] {
+            let response = app.sign_in(login, "Zle-Haslo-2024x").await;
+            let back = location(&response).expect("back to the form");
+            let back = back.strip_prefix(&app.address).unwrap_or(&back).to_owned();
+            let error = redirected_error(&response).unwrap().to_string();
+            let page = Answer::of(app.get(&back, None).await, &[(login, "LOGIN")]).await;
+            let first = Answer::of(response, &[]).await;
+            seen.push((first.status, first.headers.clone(), error.replace(&serde_json::to_string(login).unwrap(), "\"LOGIN\""), page));
+        }
+        assert_eq!(seen[0].0, StatusCode::FOUND);
+        assert!(seen[0].3.body.contains("Nieprawidłowy login lub hasło."));
+        assert!(seen.iter().all(|s| *s == seen[0]), "{seen:#?}");
+    }
+}
