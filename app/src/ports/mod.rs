@@ -37,7 +37,7 @@ pub use self::{
     dev_inbox::DevInboxPort,
     login_reminder::{LoginReminderPort, LoginReminderRefusal},
     password_reset::{PasswordResetPort, ResetStartRefusal},
-    registration::{AfterCode, RegistrationForm, RegistrationPort, RegistrationRefusal, VouchedIdentity},
+    registration::{AfterCode, LoginChoiceRefusal, RegistrationForm, RegistrationPort, RegistrationRefusal, VouchedIdentity},
     password_change::{PasswordChangePort, PasswordChangeRefusal},
     profile::{ContactChangeRequest, ContactChanged, ContactCodeRefusal, ContactRefusal, ProfilePort},
     sign_in::{SignInPort, SignInRefusal},

@@ -33,6 +33,15 @@ pub struct RegistrationForm {
 
 pub type RegistrationRefusal = super::FormRefusal<RegistrationProblem>;
 
+/// Why a login chosen after the code was refused: there is no registration
+/// at that step behind the cookie (none, or one at another step), or the
+/// login itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginChoiceRefusal {
+    Session(SessionRefusal),
+    Form(RegistrationRefusal),
+}
+
 /// Where a right code leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterCode {
@@ -65,8 +74,9 @@ pub trait RegistrationPort: Send + Sync + 'static {
     /// A free login to suggest.
     async fn login_prompt(&self, request: &Parts) -> Result<String, SessionRefusal>;
 
-    /// Another login after the first was taken; `Err(Problems)` if it is no login or taken too.
-    async fn choose_login(&self, request: &Parts, login: String) -> Result<(), RegistrationRefusal>;
+    /// Another login after the first was taken; `Err(Form(Problems))` if it
+    /// is no login or taken too.
+    async fn choose_login(&self, request: &Parts, login: String) -> Result<(), LoginChoiceRefusal>;
 
     /// The finished registration's page may be shown; the header that
     /// removes the cookie, and whether the profile is confirmed already

@@ -1,7 +1,7 @@
 //! `RegistrationPort`: each step of a registration.
 
 use app::ports::{
-    AfterCode, CodeRefusal, NextStep, RegistrationForm, RegistrationPort, RegistrationRefusal, SessionRefusal,
+    AfterCode, CodeRefusal, LoginChoiceRefusal, NextStep, RegistrationForm, RegistrationPort, RegistrationRefusal, SessionRefusal,
     registration::{RegistrationCodePrompt, RegistrationProblem},
     step_up::CodeProblem,
 };
@@ -281,24 +281,29 @@ impl RegistrationPort for RegistrationService {
         }
     }
 
-    async fn choose_login(&self, request: &Parts, login: String) -> Result<(), RegistrationRefusal> {
+    async fn choose_login(&self, request: &Parts, login: String) -> Result<(), LoginChoiceRefusal> {
         let fail = |what: &str, e: BackendError| {
             tracing::error!(error = %e, "registration: {what}");
-            RegistrationRefusal::Unavailable
+            LoginChoiceRefusal::Form(RegistrationRefusal::Unavailable)
         };
-        let reg = self.registration(request).await.map_err(|_| RegistrationRefusal::Unavailable)?;
-        if reg.code_verified_at.is_none() || reg.completed_at.is_some() {
-            return Err(RegistrationRefusal::Unavailable);
+        let problem = |p| LoginChoiceRefusal::Form(RegistrationRefusal::Problems(vec![p]));
+        // Only a registration whose code was right and that is not finished
+        // chooses a login; any other holder is sent to its own step.
+        let reg = self.registration(request).await.map_err(LoginChoiceRefusal::Session)?;
+        match (reg.code_verified_at, reg.completed_at) {
+            (None, _) => return Err(LoginChoiceRefusal::Session(pending(NextStep::RegistrationCode))),
+            (Some(_), Some(_)) => return Err(LoginChoiceRefusal::Session(pending(NextStep::RegistrationDone))),
+            (Some(_), None) => {}
         }
         let login = match login.trim() {
-            "" => return Err(RegistrationRefusal::Problems(vec![RegistrationProblem::LoginMissing])),
-            typed => Login::parse(typed).map_err(|_| RegistrationRefusal::Problems(vec![RegistrationProblem::LoginInvalid]))?,
+            "" => return Err(problem(RegistrationProblem::LoginMissing)),
+            typed => Login::parse(typed).map_err(|_| problem(RegistrationProblem::LoginInvalid))?,
         };
         store::set_login(&self.db, &reg, login.as_str()).await.map_err(|e| fail("storing the login", e.into()))?;
         let reg = row::Model { login: login.as_str().to_owned(), ..reg };
         match self.finish(&reg).await.map_err(|e| fail("making the profile", e))? {
             AfterCode::Done => Ok(()),
-            AfterCode::ChooseLogin => Err(RegistrationRefusal::Problems(vec![RegistrationProblem::LoginTaken])),
+            AfterCode::ChooseLogin => Err(problem(RegistrationProblem::LoginTaken)),
         }
     }
 

@@ -18,7 +18,7 @@ pub async fn load_registration_login() -> Result<String, AppError> {
 
 #[server(prefix = "/api", endpoint = "rejestracja-wybierz-login")]
 pub async fn choose_registration_login(login: String) -> Result<(), RegistrationError> {
-    use crate::ports::{self, RegistrationPort, RegistrationRefusal};
+    use crate::ports::{self, LoginChoiceRefusal, RegistrationPort, RegistrationRefusal};
     let Some((backend, request)) = ports::port_and_request::<dyn RegistrationPort>() else {
         return Err(AppError::Unavailable.into());
     };
@@ -28,9 +28,13 @@ pub async fn choose_registration_login(login: String) -> Result<(), Registration
             leptos_axum::redirect(routes::REGISTRATION_DONE);
             Ok(())
         }
-        Err(RegistrationRefusal::Problems(problems)) => Err(RegistrationError::Problems { problems, typed }),
-        Err(RegistrationRefusal::Throttled { retry_after_secs }) => Err(RegistrationError::Throttled { retry_after_secs, typed }),
-        Err(RegistrationRefusal::Unavailable) => Err(AppError::Unavailable.into()),
+        // No registration at this step: the step it is at (or the form) instead.
+        Err(LoginChoiceRefusal::Session(refusal)) => Err(AppError::from(refusal).into()),
+        Err(LoginChoiceRefusal::Form(RegistrationRefusal::Problems(problems))) => Err(RegistrationError::Problems { problems, typed }),
+        Err(LoginChoiceRefusal::Form(RegistrationRefusal::Throttled { retry_after_secs })) => {
+            Err(RegistrationError::Throttled { retry_after_secs, typed })
+        }
+        Err(LoginChoiceRefusal::Form(RegistrationRefusal::Unavailable)) => Err(AppError::Unavailable.into()),
     };
     ports::with_refusal_status(result, RegistrationError::status)
 }

@@ -56,7 +56,8 @@ fn expected_page(holder: Holder, page: &str) -> Option<&'static str> {
         _ => None,
     };
     match (holder, page) {
-        (_, "/profil/potwierdz") if matches!(holder, ChoosingAccount | ChoosingRole | InPortal) => Some("/profil"),
+        // No contact change pending: back to the portal (which sends on to the step).
+        (_, "/profil/potwierdz") if matches!(holder, ChoosingAccount | ChoosingRole | InPortal) => Some("/portal"),
         (ChoosingAccount | ChoosingRole | InPortal, "/wybierz-konto" | "/profil") => None,
         (ChoosingRole | InPortal, "/wybierz-role") => None,
         (_, "/logowanie") => signed_in_home,
@@ -247,6 +248,11 @@ on_both_databases! {
         let good = [("new_password", "rower deszcz latarnia 7"), ("repeated", "rower deszcz latarnia 7")];
         let response = post(&app, "/api/zmien-haslo", &good, holders.of(AtPasswordChange), "text/html").await;
         assert_eq!(location(&response).as_deref(), Some("/portal?haslo=zmienione"));
+        for holder in [ChoosingAccount, ChoosingRole, InPortal] {
+            let response = app.client.get(app.url("/profil")).header(header::COOKIE, holders.of(holder).unwrap()).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{holder:?} still signed in");
+        }
+        // (Ewa's reset, finished, ends her session in the portal.)
         let response = post(&app, "/api/odzyskaj-haslo-zapisz", &good, holders.of(ResetVerified), "text/html").await;
         assert_eq!(location(&response).as_deref(), Some("/nie-pamietam-hasla/gotowe"));
         let response = post(&app, "/api/rejestracja-wybierz-login", &[("login", "ola.nowa")], holders.of(RegistrationAtLogin), "text/html").await;
@@ -254,9 +260,5 @@ on_both_databases! {
         let code = code_in(&newest(&app, "registration_code").await);
         let response = post(&app, "/api/rejestracja-potwierdz", &[("code", &code)], holders.of(RegistrationAtCode), "text/html").await;
         assert_eq!(location(&response).as_deref(), Some("/rejestracja/gotowe"));
-        for holder in [ChoosingAccount, ChoosingRole, InPortal] {
-            let response = app.client.get(app.url("/profil")).header(header::COOKIE, holders.of(holder).unwrap()).send().await.unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{holder:?} still signed in");
-        }
     }
 }
