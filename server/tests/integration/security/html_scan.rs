@@ -85,6 +85,7 @@ pub fn scan(html: &str) -> Page {
             let raw = ["script", "style", "textarea", "title"].contains(&element.name.as_str());
             let name = element.name.clone();
             flush(&mut page, text_from, i);
+            page.data.extend(element.attributes.iter().map(|(_, value)| value.clone()));
             page.elements.push(element);
             i = after;
             text_from = after;

@@ -175,7 +175,14 @@ on_both_databases! {
         ProfileConfirmations::new(db.clone()).confirm(&ProfileKey::Pesel(Pesel::parse("90010112318").unwrap()), ConfirmationMethod::Office, &Attribution::default()).await.unwrap();
 
         // Her pages show the names and the company as text.
-        let session = app.signed_in("mlis", password, "/wybierz-konto").await;
+        let response = app.sign_in("mlis", password).await;
+        let session = session_cookie(&response, app.cookie_name).expect("signed in");
+        let code = code_in(&newest(&app, "sign_in_code").await);
+        let (session, at) = {
+            let response = app.submit_code(&code, &session).await;
+            (session_cookie(&response, app.cookie_name).unwrap(), location(&response))
+        };
+        assert_eq!(at.as_deref(), Some("/wybierz-konto"), "her own account and her firm's");
         for page in ["/wybierz-konto", "/profil"] {
             let response = app.get(page, Some(&session)).await;
             assert_eq!(response.status(), StatusCode::OK, "{page}");
