@@ -57,6 +57,7 @@ fn already_registered(owner: &person::Model) -> OutgoingMessage {
 
 pub async fn complete(db: &DatabaseConnection, reg: &row::Model) -> Result<Completion, DbErr> {
     let txn = db.begin().await?;
+    store::lock(&txn, reg).await?;
     // The same person: the same PESEL, or document, or e-mail address.
     let mut same = Condition::any().add(person::Column::Email.eq(reg.email.as_str()));
     if let Some(pesel) = &reg.pesel {

@@ -157,6 +157,22 @@ pub async fn set_login(db: &DatabaseConnection, reg: &row::Model, login: &str) -
 }
 
 /// Finished. False if a racing request finished it first.
+/// Takes the write lock before anything is read: an UPDATE of the
+/// registration's own row that changes nothing. On PostgreSQL it locks the
+/// row (two completions of one registration queue); on SQLite it is the
+/// database's write lock, waited for with the busy timeout. Without it, a
+/// transaction that first reads and then writes fails at once with
+/// "database is locked" when another connection wrote in between (SQLite
+/// cannot move a reader's snapshot forward).
+pub async fn lock<C: ConnectionTrait>(conn: &C, reg: &row::Model) -> Result<(), DbErr> {
+    row::Entity::update_many()
+        .col_expr(row::Column::ExpiresAt, Expr::col(row::Column::ExpiresAt).into())
+        .filter(row::Column::TokenHash.eq(reg.token_hash.clone()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn mark_completed<C: ConnectionTrait>(conn: &C, reg: &row::Model) -> Result<bool, DbErr> {
     let moved = row::Entity::update_many()
         .col_expr(row::Column::CompletedAt, Expr::value(Some(now_millis())))

@@ -18,7 +18,7 @@ use reqwest::{StatusCode, header};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::stats::{self, Comparison};
-use super::{Answer, sqlite_app};
+use super::{Answer, assert_all_same, sqlite_app};
 use crate::on_both_databases;
 use crate::profile::{code_in, newest};
 use crate::support::*;
@@ -100,7 +100,7 @@ async fn sign_in_unknown_login_and_wrong_password_take_the_same_time() {
     })
     .await;
     assert_eq!(answers[0].status, StatusCode::UNAUTHORIZED, "{:?}", answers[0]);
-    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for both: {answers:#?}");
+    assert_all_same("sign-in", &answers);
     assert_indistinguishable("sign-in, wrong password vs unknown login", stats::compare(&known, &unknown));
 }
 
@@ -125,7 +125,7 @@ async fn forgotten_password_for_a_profile_and_for_nobody_take_the_same_time() {
     })
     .await;
     assert_eq!(answers[0].location.as_deref(), Some("/nie-pamietam-hasla/kod"));
-    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for all: {answers:#?}");
+    assert_all_same("the answer", &answers);
     assert_indistinguishable("forgotten password, a profile vs nobody", stats::compare(&real, &nobody));
 }
 
@@ -150,7 +150,7 @@ async fn forgotten_login_for_a_profile_and_for_nobody_take_the_same_time() {
     })
     .await;
     assert_eq!(answers[0].location.as_deref(), Some("/nie-pamietam-loginu?wyslano=1"));
-    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for all: {answers:#?}");
+    assert_all_same("the answer", &answers);
     assert_indistinguishable("forgotten login, a profile vs nobody", stats::compare(&real, &nobody));
 }
 
@@ -195,7 +195,7 @@ async fn registration_with_taken_and_free_data_takes_the_same_time() {
     })
     .await;
     for (step, answers) in [("the form", &forms), ("the code", &codes), ("the last page", &pages)] {
-        assert!(answers.iter().all(|a| *a == answers[0]), "{step}: one answer for all: {answers:#?}");
+        assert_all_same(step, answers);
     }
     assert_eq!(codes[0].location.as_deref(), Some("/rejestracja/gotowe"));
     assert!(pages[0].body.contains("Profil założony"));

@@ -59,7 +59,11 @@ impl Answer {
                 let value = value.to_str().unwrap_or("(not text)");
                 let value = if name == header::SET_COOKIE {
                     match value.split_once('=') {
-                        Some((cookie, rest)) => format!("{cookie}=TOKEN{}", rest.find(';').map_or("", |at| &rest[at..])),
+                        Some((cookie, rest)) => {
+                            // The value and the time-dependent `Expires` of a removal masked.
+                            let attributes = rest.split(';').skip(1).map(str::trim).filter(|a| !a.starts_with("Expires="));
+                            format!("{cookie}=TOKEN; {}", attributes.collect::<Vec<_>>().join("; "))
+                        }
                         None => value.to_owned(),
                     }
                 } else {
@@ -73,5 +77,19 @@ impl Answer {
         let location = location(&response).map(|l| mask(&l));
         let body = mask(&response.text().await.unwrap());
         Answer { status, location, headers, body }
+    }
+}
+
+/// Every answer is the first one; else the first that differs, with where.
+pub fn assert_all_same(what: &str, answers: &[Answer]) {
+    let Some(first) = answers.first() else { return };
+    if let Some(other) = answers.iter().find(|a| *a != first) {
+        let at = first.body.chars().zip(other.body.chars()).take_while(|(a, b)| a == b).count();
+        let around = |body: &str| body.chars().skip(at.saturating_sub(80)).take(240).collect::<String>();
+        panic!(
+            "{what}: answers differ:\n{:?} {:?} {:?}\nvs\n{:?} {:?} {:?}\nbody ({} and {} chars) from char {at}:\n{}\nvs\n{}",
+            first.status, first.location, first.headers, other.status, other.location, other.headers,
+            first.body.chars().count(), other.body.chars().count(), around(&first.body), around(&other.body)
+        );
     }
 }
