@@ -48,9 +48,10 @@ fn pending(step: NextStep) -> SessionRefusal {
     SessionRefusal::StepPending(step)
 }
 
-/// The login as the throttle and the lookup see it.
+/// The login as the throttle and the lookup see it (without control
+/// characters, which the database may refuse).
 fn normalised_login(typed: &str) -> String {
-    Login::parse(typed).map(|l| l.as_str().to_owned()).unwrap_or_else(|_| typed.trim().to_lowercase().chars().take(64).collect())
+    Login::parse(typed).map(|l| l.as_str().to_owned()).unwrap_or_else(|_| crate::sign_in::throttle::key_text(typed))
 }
 
 impl PasswordResetService {

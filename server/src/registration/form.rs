@@ -49,8 +49,14 @@ impl Valid {
     }
 }
 
+/// Free text as stored: trimmed, without control characters (invisible,
+/// and NUL is refused by PostgreSQL), at most `max` characters.
+fn printable(raw: &str, max: usize) -> String {
+    raw.trim().chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
 fn name(raw: &str, missing: P, problems: &mut Vec<P>) -> String {
-    let name: String = raw.trim().chars().take(100).collect();
+    let name = printable(raw, 100);
     if name.is_empty() {
         problems.push(missing);
     }
@@ -104,7 +110,7 @@ pub fn check(form: &RegistrationForm, countries: &CountryCodes) -> Result<Valid,
             "" => Err(P::NipMissing),
             typed => Nip::parse(typed).map_err(|_| P::NipInvalid),
         };
-        let company_name: String = form.company_name.trim().chars().take(200).collect();
+        let company_name = printable(&form.company_name, 200);
         let company_name = if company_name.is_empty() { Err(P::CompanyNameMissing) } else { Ok(company_name) };
         Some((nip, company_name))
     } else {

@@ -53,6 +53,14 @@ impl ThrottlePolicy {
     }
 }
 
+/// Typed text as part of a key (a login that is none, a PESEL, a form's
+/// target): trimmed, lower-case, at most 64 characters, and without control
+/// characters — PostgreSQL refuses NUL in text, which would otherwise make
+/// every such attempt a database error (503) instead of a counted one.
+pub fn key_text(typed: &str) -> String {
+    typed.trim().to_lowercase().chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
 /// What a sign-in attempt is counted against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptKeys {
@@ -66,7 +74,7 @@ impl AttemptKeys {
     pub fn new(typed_login: &str, client: Option<IpAddr>) -> Self {
         let login = match Login::parse(typed_login) {
             Ok(login) => login.as_str().to_owned(),
-            Err(_) => typed_login.trim().to_lowercase().chars().take(64).collect(),
+            Err(_) => key_text(typed_login),
         };
         AttemptKeys { account: format!("account:{login}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
     }
@@ -75,7 +83,7 @@ impl AttemptKeys {
     /// own name, counted like an account; the client address shared with
     /// every other form.
     pub fn for_target(form: &str, target: &str, client: Option<IpAddr>) -> Self {
-        let target: String = target.trim().to_lowercase().chars().take(64).collect();
+        let target = key_text(target);
         AttemptKeys { account: format!("{form}:{target}"), client: client.map(|ip| format!("client:{}", client_key(ip))) }
     }
 
