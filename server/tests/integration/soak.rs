@@ -88,15 +88,17 @@ enum Outcome {
 }
 
 async fn run_step(tally: &Mutex<Tally>, step: Step<'_>) -> Outcome {
-    let retry = step.request.try_clone().expect("a plain form body");
     let started = Instant::now();
-    let response = retry.send().await;
+    let sent = step.request.send().await;
     let took = started.elapsed();
     let mut t = tally.lock().unwrap();
-    let Ok(response) = response else {
-        t.error_count += 1;
-        t.errors.push(format!("{}: no answer: {:?}", step.name, response.err()));
-        return Outcome::Failed;
+    let response = match sent {
+        Ok(response) => response,
+        Err(e) => {
+            t.error_count += 1;
+            t.errors.push(format!("{}: no answer: {e}", step.name));
+            return Outcome::Failed;
+        }
     };
     let status = response.status().as_u16();
     *t.answers.entry(format!("{} {status}", step.name)).or_default() += 1;
