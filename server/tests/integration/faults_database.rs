@@ -181,7 +181,7 @@ async fn postgres_going_away_mid_journey_is_survived_and_recovered_from() {
     // The database is back: the pool reconnects by itself.
     proxy.restore();
     let response = app.submit_code(&code, &token).await;
-    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto"), "the same code, now accepted");
+    assert_eq!(location(&response).as_deref(), Some("/portal"), "the same code, now accepted");
     app.signed_in(ANNA.login, ANNA.password, "/kod-weryfikacyjny").await;
     assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
     let throttle = sign_in_throttle::Entity::find().all(&direct).await.unwrap();
@@ -214,7 +214,7 @@ async fn sqlite_locked_against_writes_mid_journey_is_survived_and_recovered_from
     assert_eq!(sessions_of(&db, person_id(&db, ANNA.login).await).await.len(), 0);
 
     let response = app.submit_code(&code, &token).await;
-    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto"));
+    assert_eq!(location(&response).as_deref(), Some("/portal"));
     app.signed_in(ANNA.login, ANNA.password, "/kod-weryfikacyjny").await;
     let throttle = sign_in_throttle::Entity::find().all(&db).await.unwrap();
     assert!(throttle.iter().all(|row| row.failures == 0), "{throttle:?}");
@@ -260,7 +260,7 @@ async fn a_failing_step_leaves_nothing_half_done(backend: Backend) {
     assert_eq!(codes[0].consumed_at, None, "the code is not spent by a step that did not happen");
     heal_sessions(&db, backend).await;
     let response = app.submit_code(&code, &token).await;
-    assert_eq!(location(&response).as_deref(), Some("/wybierz-konto"), "the same code works once the database does");
+    assert_eq!(location(&response).as_deref(), Some("/portal"), "the same code works once the database does");
     assert_eq!(codes_of(&db, jan_id).await.iter().filter(|c| c.consumed_at.is_some()).count(), 1);
 
     // A sign-in whose session cannot be stored: no session; the code sent

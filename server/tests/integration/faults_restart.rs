@@ -185,7 +185,11 @@ async fn after_a_sigkill_under_load_no_message_is_lost_or_doubled_and_sessions_g
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Killed in full flow: once 40 sign-ins were answered (or after 20 s).
+    let start = Instant::now();
+    while accepted.lock().unwrap().len() < 40 && start.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let sent_before_kill = outbox::Entity::find().filter(outbox::Column::SentAt.is_not_null()).count(&db).await.unwrap();
     server.kill().await;
     dead.store(true, Ordering::SeqCst);
