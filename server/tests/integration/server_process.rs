@@ -55,7 +55,7 @@ impl ServerProcess {
             .env("EZUS_NATIONAL_NODE__ENABLED", "false")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(log_file.try_clone().unwrap())
             .stderr(log_file);
         for (key, value) in env {
             command.env(key, value);

@@ -105,11 +105,20 @@ async fn run_step(tally: &Mutex<Tally>, step: Step<'_>) -> Outcome {
     t.latencies.entry(step.name).or_default().push(took);
     let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let retry_after = response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    // Without JavaScript a refusal is the redirect back to the form, with
+    // the error in `__err`.
+    let refusal = location.as_deref().and_then(refusal_in);
+    if let Some(kind) = &refusal {
+        *t.answers.entry(format!("{} {status} {kind}", step.name)).or_default() += 1;
+    }
     match (status, step.expect) {
         (s, (want, place)) if s == want && location.as_deref() == place => Outcome::Done(response),
-        // The designed answers: the hashing queue is full (503 + Retry-After),
-        // or a throttle asks to wait (429 + Retry-After).
-        (503 | 429, _) if retry_after.is_some() => Outcome::Retry(Duration::from_secs(retry_after.unwrap_or(1))),
+        // The designed answers: the hashing queue is full ("Overloaded",
+        // 503 to a script) or a throttle asks to wait ("Throttled", 429),
+        // each with Retry-After.
+        (302, _) if matches!(refusal.as_deref(), Some("Overloaded" | "Throttled")) && retry_after.is_some() => {
+            Outcome::Retry(Duration::from_secs(retry_after.unwrap_or(1)))
+        }
         _ => {
             t.error_count += 1;
             if t.errors.len() < 10 {
@@ -127,6 +136,19 @@ async fn step(tally: &Mutex<Tally>, make: impl Fn() -> Step<'static>) -> Option<
             Outcome::Retry(wait) => tokio::time::sleep(wait).await,
             Outcome::Failed => return None,
         }
+    }
+}
+
+/// The kind of error a no-JS redirect carries (`Overloaded`, `Unavailable`…).
+fn refusal_in(location: &str) -> Option<String> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE};
+    let url = reqwest::Url::parse(location).ok()?;
+    let (_, err) = url.query_pairs().find(|(k, _)| k == "__err")?;
+    let error: serde_json::Value = serde_json::from_slice(&URL_SAFE.decode(err.as_bytes()).ok()?).ok()?;
+    match error {
+        serde_json::Value::Object(map) => map.keys().next().cloned(),
+        serde_json::Value::String(kind) => Some(kind),
+        _ => None,
     }
 }
 
