@@ -116,6 +116,8 @@ async fn unsent(db: &DatabaseConnection) -> Vec<outbox::Model> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_sigkill_under_load_no_message_is_lost_or_doubled_and_sessions_go_on() {
+    // The machine's share held across the kill and the restart.
+    let _share = crate::support::Shared::enter().await;
     let smtp = SmtpReceiver::start().await;
     let sms = SmsGateway::start().await;
     let (file, url) = fresh_sqlite_file("restart");

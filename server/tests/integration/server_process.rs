@@ -31,6 +31,8 @@ pub fn free_port() -> u16 {
 
 pub struct ServerProcess {
     child: Child,
+    /// None for the soak's own server (it holds the whole machine).
+    _shared: Option<crate::support::Shared>,
     pub port: u16,
     pub address: String,
     /// Where its log lines go (kept for a failing test to show).
@@ -41,6 +43,15 @@ impl ServerProcess {
     /// Starts `server` on `port` against `database_url`, with the shipped
     /// `Leptos.toml` and `env` on top, and waits until `/healthz` answers.
     pub async fn start(port: u16, database_url: &str, env: &[(&str, String)]) -> ServerProcess {
+        Self::start_as(Some(crate::support::Shared::enter().await), port, database_url, env).await
+    }
+
+    /// For the soak, which holds [`crate::support::Exclusive`] already.
+    pub async fn start_alone(port: u16, database_url: &str, env: &[(&str, String)]) -> ServerProcess {
+        Self::start_as(None, port, database_url, env).await
+    }
+
+    async fn start_as(shared: Option<crate::support::Shared>, port: u16, database_url: &str, env: &[(&str, String)]) -> ServerProcess {
         let root = repo_root();
         let log = std::env::temp_dir().join(format!("ezus-server-{port}-{}.log", std::process::id()));
         let log_file = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
@@ -61,7 +72,7 @@ impl ServerProcess {
             command.env(key, value);
         }
         let child = command.spawn().expect("the server binary starts");
-        let server = ServerProcess { child, port, address: format!("http://127.0.0.1:{port}"), log };
+        let server = ServerProcess { child, _shared: shared, port, address: format!("http://127.0.0.1:{port}"), log };
         server.wait_until_healthy(Duration::from_secs(60)).await;
         server
     }

@@ -242,6 +242,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_200_people_through_the_whole_journey_with_no_error() {
+    // Alone on the machine: no other test's server runs meanwhile.
+    let _alone = crate::support::Exclusive::enter().await;
     let seconds = env_or("EZUS_SOAK_SECS", 60);
     let users = env_or("EZUS_SOAK_USERS", 200) as usize;
     let (file, url) = fresh_sqlite_file("soak");
@@ -255,7 +257,7 @@ async fn soak_200_people_through_the_whole_journey_with_no_error() {
         .argon2;
     // Enough people that nobody needs a code sooner than 30 s after the last.
     let people = crowd::add_people(&db, &argon2, "soak", 1, users * 12, |_| false, true).await;
-    let server = ServerProcess::start(
+    let server = ServerProcess::start_alone(
         free_port(),
         &url,
         &[("EZUS_SITE__DEV_MODE", "true".into()), ("EZUS_HTTP__TRUSTED_PROXIES", "127.0.0.0/8".into())],
