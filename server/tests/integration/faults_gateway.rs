@@ -72,8 +72,7 @@ async fn the_code_waits_for_the_gateway_and_goes_once(backend: Backend) {
     assert_eq!(location(&resent).as_deref(), Some("/kod-weryfikacyjny?wyslano=1"));
     let both = messages(&app).await;
     assert_eq!(both.len(), 2);
-    assert!(both[0].expired_at.is_some() && both[0].body == EXPIRED_BODY, "the replaced code's message is withdrawn unsent");
-    assert_eq!(both[1].sent_at, None);
+    assert_eq!((both[0].sent_at, both[1].sent_at), (None, None));
 
     // The gateway is back; both messages' retry times have come.
     gateway.answer_with(200);
@@ -91,7 +90,8 @@ async fn the_code_waits_for_the_gateway_and_goes_once(backend: Backend) {
     assert_eq!(accepted[0].json["reference"], both[1].id.to_string(), "the new code's message");
     let after = messages(&app).await;
     assert!(after[1].sent_at.is_some());
-    assert_eq!(after[0].sent_at, None, "the withdrawn one never goes");
+    assert_eq!(after[0].sent_at, None, "the replaced one never goes");
+    assert!(after[0].expired_at.is_some() && after[0].body == EXPIRED_BODY, "withdrawn, its code gone from the table");
 
     // The code that arrived signs her in.
     let code = code_in(accepted[0].json["text"].as_str().unwrap()).unwrap();
