@@ -156,6 +156,13 @@ where
         return Err(AppError::Unavailable);
     };
     let result = call(port, request).await.map_err(AppError::from);
+    if matches!(result, Err(AppError::Unavailable)) {
+        // Also a page rendered with it: "spróbuj ponownie" is answered 503,
+        // so that neither a person's browser nor a cache takes it for the page.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        }
+    }
     with_refusal_status(result, AppError::status)
 }
 

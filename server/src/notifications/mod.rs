@@ -9,11 +9,14 @@ mod dev_inbox;
 pub mod transport;
 pub mod worker;
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
+};
 
 pub use dev_inbox::DevInboxService;
 pub use transport::{DevInbox, HttpSmsGateway, SmtpMailer, Transport, TransportError};
-pub use worker::{DeliveryWorker, retry_delay};
+pub use worker::{DeliveryWorker, EXPIRED_BODY, retry_delay};
 
 use crate::db::{entities::outbox, now_millis};
 
@@ -91,6 +94,41 @@ pub async fn enqueue_expiring<C: ConnectionTrait>(
     let id = outbox::Entity::insert(row).exec(conn).await?.last_insert_id;
     tracing::debug!(id, channel = message.channel.as_str(), purpose = message.purpose, "message queued");
     Ok(())
+}
+
+/// Withdraws the messages of `purpose` that expire at `expires_at` and that
+/// `is_it` recognises by their body, unless they are sent or a worker is
+/// delivering them now: marked expired, unsent, the body gone
+/// ([`EXPIRED_BODY`]). For a code that was replaced before its message
+/// left (the gateway was down): only the live code may reach the person.
+/// How many were withdrawn.
+pub async fn withdraw<C: ConnectionTrait>(
+    conn: &C,
+    purpose: &str,
+    expires_at: i64,
+    is_it: impl Fn(&str) -> bool,
+) -> Result<u64, DbErr> {
+    let now = now_millis();
+    let waiting = Condition::all()
+        .add(outbox::Column::Purpose.eq(purpose))
+        .add(outbox::Column::ExpiresAt.eq(expires_at))
+        .add(outbox::Column::SentAt.is_null())
+        .add(outbox::Column::ExpiredAt.is_null())
+        .add(Condition::any().add(outbox::Column::ClaimedUntil.is_null()).add(outbox::Column::ClaimedUntil.lt(now)));
+    let candidates = outbox::Entity::find().filter(waiting.clone()).all(conn).await?;
+    let mut withdrawn = 0;
+    for message in candidates.into_iter().filter(|m| is_it(&m.body)) {
+        withdrawn += outbox::Entity::update_many()
+            .col_expr(outbox::Column::ExpiredAt, Expr::value(now))
+            .col_expr(outbox::Column::Body, Expr::value(EXPIRED_BODY))
+            .filter(outbox::Column::Id.eq(message.id))
+            .filter(waiting.clone())
+            .exec(conn)
+            .await?
+            .rows_affected;
+        tracing::info!(id = message.id, purpose, "unsent message withdrawn: its code was replaced");
+    }
+    Ok(withdrawn)
 }
 
 /// The newest messages first, sent or not: what the development inbox page

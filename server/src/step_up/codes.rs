@@ -123,6 +123,28 @@ pub enum CheckOutcome {
     NoCode,
 }
 
+/// The messages of the person's live codes of `purpose` that have not left
+/// yet (the gateway is down): withdrawn in the transaction that replaces
+/// the codes, so that a replaced code is never delivered late. A message is
+/// its code's when it expires with it and carries it.
+async fn withdraw_unsent(txn: &DatabaseTransaction, person_id: i32, purpose: CodePurpose, message_purpose: &str) -> Result<(), DbErr> {
+    let live = row::Entity::find()
+        .filter(row::Column::PersonId.eq(person_id))
+        .filter(row::Column::Purpose.eq(purpose.tag()))
+        .filter(row::Column::ConsumedAt.is_null())
+        .filter(row::Column::SupersededAt.is_null())
+        .all(txn)
+        .await?;
+    for code in live {
+        let carries = |body: &str| {
+            body.split(|c: char| !c.is_ascii_digit())
+                .any(|word| word.len() == 6 && bool::from(hash(&code.salt, word).as_bytes().ct_eq(code.code_hash.as_bytes())))
+        };
+        notifications::withdraw(txn, message_purpose, code.expires_at, carries).await?;
+    }
+    Ok(())
+}
+
 /// A new code and the salt its hash is stored with.
 pub(crate) fn fresh_code() -> Result<(VerificationCode, String), BackendError> {
     let code = VerificationCode::generate().map_err(|e| BackendError::Random(e.to_string()))?;
@@ -226,6 +248,8 @@ impl VerificationCodes {
         }
         for (request, (code, salt)) in requests.iter().zip(fresh) {
             let expires_at = now + request.purpose.ttl_ms();
+            let message = request.purpose.message(request.channel, request.recipient.clone(), &code);
+            withdraw_unsent(&txn, person_id, request.purpose, message.purpose).await?;
             row::Entity::update_many()
                 .col_expr(row::Column::SupersededAt, Expr::value(now))
                 .filter(row::Column::PersonId.eq(person_id))
@@ -249,7 +273,6 @@ impl VerificationCodes {
             .insert(&txn)
             .await?;
             // Never delivered after the code expired.
-            let message = request.purpose.message(request.channel, request.recipient.clone(), &code);
             notifications::enqueue_expiring(&txn, message, Some(expires_at)).await?;
         }
         also(&txn).await?;

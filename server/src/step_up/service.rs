@@ -6,11 +6,11 @@ use app::{
 };
 use async_trait::async_trait;
 use http::request::Parts;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::{
     code_channel,
-    codes::{self, CheckOutcome, CodePurpose, IssueOutcome, VerificationCodes},
+    codes::{self, CheckOutcome, CodePurpose, IssueOutcome, Matched, VerificationCodes},
     send_limits::{SendLimit, Wait},
 };
 use crate::{
@@ -18,7 +18,7 @@ use crate::{
     domain::VerificationCode,
     error::BackendError,
     http::client_ip::ClientIp,
-    session::{SessionGate, SessionState, Stage, unavailable},
+    session::{ActiveSession, SessionGate, SessionState, SessionStore, SessionToken, Stage, unavailable},
     sign_in::throttle::{Admission, AttemptKeys, SignInThrottle},
 };
 
@@ -34,6 +34,24 @@ impl StepUpService {
     pub fn new(db: DatabaseConnection, gate: SessionGate, client_ip: ClientIp, codes: VerificationCodes) -> Self {
         let throttle = SignInThrottle::new(db.clone());
         StepUpService { db, gate, throttle, codes, client_ip }
+    }
+}
+
+impl StepUpService {
+    /// Uses the code up and steps the session up under a new token, in one
+    /// transaction: a database that fails in between leaves the code unspent
+    /// and the session where it was, so the same code works on the next try.
+    /// `None` when the code was used meanwhile (a racing request) or the
+    /// session ended.
+    async fn step_up(&self, matched: Matched, session: &ActiveSession, state: SessionState) -> Result<Option<SessionToken>, BackendError> {
+        let token = SessionToken::generate().map_err(|e| BackendError::Random(e.to_string()))?;
+        let txn = self.db.begin().await?;
+        if !VerificationCodes::consume(&txn, matched).await? || !SessionStore::advance_on(&txn, session, state, &token).await? {
+            txn.rollback().await?;
+            return Ok(None);
+        }
+        txn.commit().await?;
+        Ok(Some(token))
     }
 }
 
@@ -81,33 +99,46 @@ impl StepUpPort for StepUpService {
                 return Err(CodeRefusal::Problem(CodeProblem::Throttled { retry_after_secs: (wait_ms as u64).div_ceil(1000) }));
             }
         };
-        let outcome = match self.codes.check(person.id, CodePurpose::SignIn, &code).await {
-            Ok(outcome) => outcome,
+        let matched = match self.codes.verify(person.id, CodePurpose::SignIn, &code).await {
+            Ok(matched) => matched,
             Err(e) => {
                 self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
                 return Err(fail("checking the code", e));
             }
         };
-        match outcome {
-            CheckOutcome::Accepted => {
-                self.throttle.succeeded(reserved).await.map_err(|e| fail("updating the throttle", e))?;
+        let outcome = match matched {
+            Ok(matched) => {
                 let state = if session.password_upgrade_due {
-                    SessionState::at(Stage::PasswordChangeRequired)
+                    Ok(SessionState::at(Stage::PasswordChangeRequired))
                 } else {
-                    accounts::entry_state(&self.db, person.id).await.map_err(|e| fail("listing accounts", e))?
+                    accounts::entry_state(&self.db, person.id).await
                 };
-                let token = self
-                    .gate
-                    .sessions()
-                    .advance(&session, state)
-                    .await
-                    .map_err(|e| fail("advancing the session", e))?
-                    .ok_or(CodeRefusal::Session(SessionRefusal::NotSignedIn))?;
-                tracing::info!(person_id = person.id, client = ?client, "sign-in confirmed with a code");
-                let record = crate::audit::Record::ok(crate::audit::Event::SignInCode, person.id, client);
-                crate::audit::record(&self.db, record).await;
-                Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() })
+                let stepped = match state {
+                    Ok(state) => self.step_up(matched, &session, state).await.map(|t| t.map(|t| (t, state))),
+                    Err(e) => Err(e),
+                };
+                match stepped {
+                    Ok(Some((token, state))) => {
+                        // The step is done: a throttle that cannot be cleared
+                        // now leaves one failure counted, not the person out.
+                        if let Err(e) = self.throttle.succeeded(reserved).await {
+                            tracing::error!(error = %e, person_id = person.id, "clearing the sign-in throttle failed");
+                        }
+                        tracing::info!(person_id = person.id, client = ?client, "sign-in confirmed with a code");
+                        let record = crate::audit::Record::ok(crate::audit::Event::SignInCode, person.id, client);
+                        crate::audit::record(&self.db, record).await;
+                        return Ok(SignedIn { set_cookie: self.gate.set_cookie(&token), next: state.stage.next_step() });
+                    }
+                    Ok(None) => CheckOutcome::NoCode,
+                    Err(e) => {
+                        self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
+                        return Err(fail("stepping the session up", e));
+                    }
+                }
             }
+            Err(refused) => refused,
+        };
+        match outcome {
             CheckOutcome::Wrong { tries_left } => {
                 self.throttle.failed(reserved);
                 tracing::info!(person_id = person.id, tries_left, "wrong verification code");
@@ -125,7 +156,8 @@ impl StepUpPort for StepUpService {
                 self.throttle.failed(reserved);
                 Err(CodeRefusal::Problem(CodeProblem::Exhausted))
             }
-            CheckOutcome::Expired | CheckOutcome::NoCode => {
+            // (An accepted code has returned above.)
+            CheckOutcome::Accepted | CheckOutcome::Expired | CheckOutcome::NoCode => {
                 self.throttle.release(reserved).await.map_err(|e| fail("releasing an attempt", e))?;
                 Err(CodeRefusal::Problem(CodeProblem::Expired))
             }

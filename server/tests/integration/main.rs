@@ -7,11 +7,16 @@
 mod support;
 mod fake_gateways;
 mod fresh_db;
+mod crowd;
+mod server_process;
 
 mod accounts;
 mod audit;
 mod bad_input;
 mod change_password;
+mod faults_database;
+mod faults_gateway;
+mod faults_restart;
 mod http_stack;
 mod login_gov_pl;
 mod login_gov_pl_journey;
@@ -30,6 +35,7 @@ mod retention;
 mod send_limits;
 mod sessions;
 mod sign_in;
+mod soak;
 mod startup;
 mod throttling;
 mod unconfirmed_profiles;

@@ -72,6 +72,66 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     pub cookie_name: &'static str,
+    _shared: Shared,
+}
+
+/// Servers started by tests, and whether the soak runs: the soak
+/// (`soak.rs`) saturates both cores for a minute, so it starts only when no
+/// test server runs, and none starts while it runs. Tests with timing in
+/// them (throttle delays, statistical timing) would fail beside it.
+struct LoadGate {
+    live: usize,
+    exclusive: bool,
+}
+
+static LOAD_GATE: std::sync::Mutex<LoadGate> = std::sync::Mutex::new(LoadGate { live: 0, exclusive: false });
+
+/// A test server's share of the machine (waits while the soak runs).
+pub struct Shared(());
+
+impl Shared {
+    pub async fn enter() -> Shared {
+        loop {
+            {
+                let mut gate = LOAD_GATE.lock().unwrap();
+                if !gate.exclusive {
+                    gate.live += 1;
+                    return Shared(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        LOAD_GATE.lock().unwrap().live -= 1;
+    }
+}
+
+/// The whole machine, for the soak (waits until no test server runs).
+pub struct Exclusive(());
+
+impl Exclusive {
+    pub async fn enter() -> Exclusive {
+        loop {
+            {
+                let mut gate = LOAD_GATE.lock().unwrap();
+                if gate.live == 0 && !gate.exclusive {
+                    gate.exclusive = true;
+                    return Exclusive(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+}
+
+impl Drop for Exclusive {
+    fn drop(&mut self) {
+        LOAD_GATE.lock().unwrap().exclusive = false;
+    }
 }
 
 /// Settings as shipped, with a random port, the given database and a
@@ -101,6 +161,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(settings: Settings) -> TestApp {
+        let shared = Shared::enter().await;
         let database_url = settings.database.url.clone();
         let dev_mode = settings.site.dev_mode;
         let hasher = PasswordHasher::new(&settings.argon2).unwrap();
@@ -122,6 +183,7 @@ impl TestApp {
             database_url,
             client,
             cookie_name: if dev_mode { "ezus_session" } else { "__Host-ezus_session" },
+            _shared: shared,
         }
     }
 
