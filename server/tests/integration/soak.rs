@@ -101,16 +101,14 @@ async fn run_step(tally: &Mutex<Tally>, step: Step<'_>) -> Outcome {
         }
     };
     let status = response.status().as_u16();
-    *t.answers.entry(format!("{} {status}", step.name)).or_default() += 1;
     t.latencies.entry(step.name).or_default().push(took);
     let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let retry_after = response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     // Without JavaScript a refusal is the redirect back to the form, with
-    // the error in `__err`.
+    // the error in `__err`: tallied under its kind.
     let refusal = location.as_deref().and_then(refusal_in);
-    if let Some(kind) = &refusal {
-        *t.answers.entry(format!("{} {status} {kind}", step.name)).or_default() += 1;
-    }
+    let kind = refusal.as_deref().map(|k| format!(" {k}")).unwrap_or_default();
+    *t.answers.entry(format!("{} {status}{kind}", step.name)).or_default() += 1;
     match (status, step.expect) {
         (s, (want, place)) if s == want && location.as_deref() == place => Outcome::Done(response),
         // The designed answers: the hashing queue is full ("Overloaded",
@@ -216,7 +214,7 @@ async fn journey(client: &reqwest::Client, base: &str, ip: &str, db: &DatabaseCo
         return false;
     };
     let Some(token) = session_of(&confirmed) else { return false };
-    let steps: [(&'static str, &'static str, &'static str, &'static str, (&'static str, &'static str), &'static str); 2] = [
+    let steps: [ChoiceStep; 2] = [
         ("GET /wybierz-konto", "/wybierz-konto", "POST account", "/api/wybierz-konto", ("account", "individual"), "/wybierz-role"),
         ("GET /wybierz-role", "/wybierz-role", "POST role", "/api/wybierz-role", ("role", "ubezpieczony"), "/portal"),
     ];
@@ -231,6 +229,9 @@ async fn journey(client: &reqwest::Client, base: &str, ip: &str, db: &DatabaseCo
     }
     step(tally, || page("GET /portal", "/portal", Some(&token))).await.is_some()
 }
+
+/// A choice page and its form: (page step, path, form step, endpoint, (field, value), where it leads).
+type ChoiceStep = (&'static str, &'static str, &'static str, &'static str, (&'static str, &'static str), &'static str);
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
