@@ -166,7 +166,7 @@ pub async fn set_login(db: &DatabaseConnection, reg: &row::Model, login: &str) -
 /// cannot move a reader's snapshot forward).
 pub async fn lock<C: ConnectionTrait>(conn: &C, reg: &row::Model) -> Result<(), DbErr> {
     row::Entity::update_many()
-        .col_expr(row::Column::ExpiresAt, Expr::col(row::Column::ExpiresAt).into())
+        .col_expr(row::Column::ExpiresAt, Expr::col(row::Column::ExpiresAt))
         .filter(row::Column::TokenHash.eq(reg.token_hash.clone()))
         .exec(conn)
         .await?;

@@ -89,7 +89,10 @@ async fn assert_script_answer_is_json(app: &TestApp, endpoint: &str, fields: &[(
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
 
-fn registration_fields<'a>(payload: &'a str, no_pesel: bool) -> Vec<(&'static str, &'a str)> {
+/// A form: its function, its page, its fields and the cookie it needs.
+type Form<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Option<(&'a str, &'a str)>);
+
+fn registration_fields(payload: &str, no_pesel: bool) -> Vec<(&'static str, &str)> {
     let mut fields = vec![
         ("kind", "business"), ("first_name", payload), ("last_name", payload), ("email", payload), ("phone", payload),
         ("channel", "email"), ("login", payload), ("new_password", "krotkie"), ("repeated", "krotkie"), ("nip", payload),
@@ -120,7 +123,7 @@ async fn typed_payloads_come_back_as_text_on_every_form() {
     assert_eq!(location(&client.header(header::ACCEPT, "text/html").form(&[("code", code.as_str())]).send().await.unwrap()).as_deref(), Some("/rejestracja/login"));
 
     for &payload in PAYLOADS {
-        let forms: Vec<(&str, &str, Vec<(&str, &str)>, Option<(&str, &str)>)> = vec![
+        let forms: Vec<Form> = vec![
             ("/api/zaloguj", "/logowanie", vec![("login", payload), ("password", "x")], None),
             ("/api/przypomnij-login", "/nie-pamietam-loginu", vec![("pesel", payload), ("contact", payload)], None),
             ("/api/odzyskaj-haslo", "/nie-pamietam-hasla", vec![("login", payload), ("pesel", payload)], None),

@@ -153,6 +153,8 @@ async fn send(app: &TestApp, cookies: &[Option<String>], call: &Call) -> reqwest
     }
 }
 
+// The closure must return proptest's own (large) `TestCaseError`.
+#[allow(clippy::result_large_err)]
 async fn never_a_5xx(backend: Backend) {
     let Some(url) = fresh_database(backend).await else { return };
     let mut settings = test_settings(&url, false);

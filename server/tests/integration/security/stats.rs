@@ -104,7 +104,7 @@ mod tests {
 
     /// Deterministic "load": a slow drift and spikes, the same within a pair.
     fn loaded(i: usize) -> f64 {
-        ((i * 37) % 60) as f64 + if i % 7 == 0 { 400.0 } else { 0.0 }
+        ((i * 37) % 60) as f64 + if i.is_multiple_of(7) { 400.0 } else { 0.0 }
     }
     fn jitter(i: usize) -> f64 {
         ((i * 7919) % 13) as f64 * 0.05
