@@ -69,16 +69,11 @@ impl Portal {
 }
 
 fn cookie_of(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{COOKIE}=")).map(|rest| rest.split(';').next().unwrap().to_owned()))
+    crate::support::session_cookie(response, COOKIE)
 }
 
 fn location_of(response: &reqwest::Response) -> String {
-    response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    crate::support::location(response).unwrap_or_default()
 }
 
 /// The codes each recipient was sent, as the gateways received them (a

@@ -151,12 +151,7 @@ fn refusal_in(location: &str) -> Option<String> {
 }
 
 fn session_of(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{COOKIE}=")).map(|rest| rest.split(';').next().unwrap().to_owned()))
+    crate::support::session_cookie(response, COOKIE)
 }
 
 async fn newest_code(db: &DatabaseConnection, email: &str) -> Option<String> {
