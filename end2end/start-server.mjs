@@ -6,7 +6,7 @@
 // The binary is <CARGO_TARGET_DIR or <repo>/target>/debug/server (override
 // with EZUS_E2E_SERVER_BIN); the site (WASM, CSS) is <repo>/target/site,
 // where cargo-leptos writes it even when CARGO_TARGET_DIR points elsewhere.
-// Build both first with `cargo leptos build` in the repository root.
+// Build both first with `cargo leptos build --split` in the repository root.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +27,7 @@ const siteRoot = path.join(repo, 'target', 'site');
 
 for (const [what, p] of [['server binary', binary], ['site root', path.join(siteRoot, 'pkg')]]) {
   if (!existsSync(p)) {
-    console.error(`start-server: no ${what} at ${p}; run \`cargo leptos build\` in ${repo} first`);
+    console.error(`start-server: no ${what} at ${p}; run \`cargo leptos build --split\` in ${repo} first`);
     process.exit(1);
   }
 }

@@ -8,38 +8,23 @@ pub mod components;
 pub mod errors;
 pub mod form_error;
 pub mod format;
+mod lazy_pages;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod routes;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Redirect, Route, Router, Routes},
     path,
 };
 
 use components::{NavigationWatch, SiteFooter, SiteHeader, SkipLink, provide_navigation_focus};
-use pages::{
-    accessibility::AccessibilityPage,
-    change_password::ChangePasswordPage,
-    dev_inbox::DevInboxPage,
-    verify_code::VerifyCodePage,
-    choose_account::ChooseAccountPage,
-    choose_role::ChooseRolePage,
-    confirm_contact::ConfirmContactPage,
-    not_found::NotFoundPage,
-    forgot_login::ForgotLoginPage,
-    forgot_password::{ForgotPasswordPage, ResetCodePage, ResetDonePage, ResetNewPasswordPage},
-    login_gov_pl::{LoginGovPlFailedPage, LoginGovPlPage},
-    register::{RegisterPage, RegistrationCodePage, RegistrationDonePage, RegistrationLoginPage},
-    portal::PortalPage,
-    profile::ProfilePage,
-    sign_in::SignInPage,
-    signed_out::SignedOutPage,
-};
+use lazy_pages as lazy;
+use pages::{not_found::NotFoundPage, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,7 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href="/pkg/ezus.css"/>
+                // /pkg/ezus.<hash>.css when the build hashes its files.
+                <HashedStylesheet options=options.clone()/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -95,27 +81,27 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path=routes::SIGN_IN/> }/>
                     <Route path=path!("/logowanie") view=SignInPage/>
-                    <Route path=path!("/zmiana-hasla") view=ChangePasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/kod-weryfikacyjny") view=VerifyCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/skrzynka") view=DevInboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/wybierz-konto") view=ChooseAccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/wybierz-role") view=ChooseRolePage ssr=SsrMode::Async/>
-                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
-                    <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/profil/potwierdz") view=ConfirmContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("/wylogowano") view=SignedOutPage/>
-                    <Route path=path!("/rejestracja") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/rejestracja/kod") view=RegistrationCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/rejestracja/login") view=RegistrationLoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/rejestracja/gotowe") view=RegistrationDonePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login-gov-pl") view=LoginGovPlPage/>
-                    <Route path=path!("/login-gov-pl/blad") view=LoginGovPlFailedPage/>
-                    <Route path=path!("/nie-pamietam-hasla") view=ForgotPasswordPage/>
-                    <Route path=path!("/nie-pamietam-hasla/kod") view=ResetCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/nie-pamietam-hasla/nowe-haslo") view=ResetNewPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/nie-pamietam-hasla/gotowe") view=ResetDonePage/>
-                    <Route path=path!("/nie-pamietam-loginu") view=ForgotLoginPage/>
-                    <Route path=path!("/deklaracja-dostepnosci") view=AccessibilityPage/>
+                    <Route path=path!("/zmiana-hasla") view={Lazy::<lazy::ChangePassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/kod-weryfikacyjny") view={Lazy::<lazy::VerifyCode>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/skrzynka") view={Lazy::<lazy::DevInbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/wybierz-konto") view={Lazy::<lazy::ChooseAccount>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/wybierz-role") view={Lazy::<lazy::ChooseRole>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view={Lazy::<lazy::Portal>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/profil") view={Lazy::<lazy::Profile>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/profil/potwierdz") view={Lazy::<lazy::ConfirmContact>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/wylogowano") view={Lazy::<lazy::SignedOut>::new()}/>
+                    <Route path=path!("/rejestracja") view={Lazy::<lazy::Register>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/rejestracja/kod") view={Lazy::<lazy::RegistrationCode>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/rejestracja/login") view={Lazy::<lazy::RegistrationLogin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/rejestracja/gotowe") view={Lazy::<lazy::RegistrationDone>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login-gov-pl") view={Lazy::<lazy::LoginGovPl>::new()}/>
+                    <Route path=path!("/login-gov-pl/blad") view={Lazy::<lazy::LoginGovPlFailed>::new()}/>
+                    <Route path=path!("/nie-pamietam-hasla") view={Lazy::<lazy::ForgotPassword>::new()}/>
+                    <Route path=path!("/nie-pamietam-hasla/kod") view={Lazy::<lazy::ResetCode>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/nie-pamietam-hasla/nowe-haslo") view={Lazy::<lazy::ResetNewPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/nie-pamietam-hasla/gotowe") view={Lazy::<lazy::ResetDone>::new()}/>
+                    <Route path=path!("/nie-pamietam-loginu") view={Lazy::<lazy::ForgotLogin>::new()}/>
+                    <Route path=path!("/deklaracja-dostepnosci") view={Lazy::<lazy::Accessibility>::new()}/>
                 </Routes>
             </main>
             <SiteFooter/>

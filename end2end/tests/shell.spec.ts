@@ -84,3 +84,27 @@ test('pages a signed-out person may not see lead to the sign-in page', async ({ 
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zaloguj się do eZUS');
   }
 });
+
+test('the page names its stylesheet, script and WASM by a hash of their content, and they may be kept a year', async ({ page, request }) => {
+  // Every response the first visit loads, whatever the project (without
+  // JavaScript only the stylesheet is fetched; the links name all three).
+  const assets = new Map<string, string | undefined>();
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/pkg/')) assets.set(new URL(r.url()).pathname, r.headers()['cache-control']);
+  });
+  await gotoReady(page, '/logowanie');
+  const hrefs = await page.locator('head link[href^="/pkg/"]').evaluateAll((links) => links.map((l) => l.getAttribute('href')!));
+  const hashed = /^\/pkg\/ezus\.[A-Za-z0-9_-]{22}\.(css|js|wasm)$/;
+  for (const kind of ['css', 'js', 'wasm']) {
+    expect(hrefs.filter((h) => hashed.test(h) && h.endsWith(`.${kind}`)), `one hashed .${kind} in ${hrefs}`).toHaveLength(1);
+  }
+  for (const href of hrefs) {
+    const response = await request.get(href);
+    expect(response.status(), href).toBe(200);
+    expect(response.headers()['cache-control'], href).toBe('public, max-age=31536000, immutable');
+  }
+  expect(assets.size).toBeGreaterThan(0);
+  for (const [path, cacheControl] of assets) expect(cacheControl, path).toBe('public, max-age=31536000, immutable');
+  // The old, unhashed names are gone: nothing can be cached under them.
+  expect((await request.get('/pkg/ezus.wasm')).status()).toBe(404);
+});

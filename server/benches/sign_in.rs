@@ -104,6 +104,8 @@ async fn main() {
     settings.metrics.listen = "127.0.0.1:0".into();
     let leptos = settings.leptos.as_mut().unwrap();
     leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+    // No page assets here: no hash list beside the bench binary to check.
+    leptos.hash_files = false;
 
     println!("eZUS sign-in benchmark ({} rounds; argon2id m={} KiB, t={}, p={}; {} cores)",
         rounds, settings.argon2.memory_kib, settings.argon2.iterations, settings.argon2.parallelism,

@@ -17,7 +17,7 @@ use crate::{
     db, demo_data,
     error::BackendError,
     national_node::{self, NationalNodeService, back_channel::BackChannel},
-    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, form_body, health, security_headers},
+    http::{BODY_LIMIT_BYTES, client_ip::ClientIp, csrf, error_pages, flow_guard, form_body, health, security_headers, static_files},
     passwords::{
         check::{CheckSetupError, NewPasswordCheck},
         hasher::{HashError, PasswordHasher},
@@ -45,6 +45,8 @@ pub enum StartupError {
     NationalNode(#[from] crate::config::ConfigError),
     #[error("national_node: HTTP client for the back channel: {0}")]
     BackChannel(#[from] reqwest::Error),
+    #[error("site: {0}")]
+    Site(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -63,6 +65,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         crate::metrics::install();
+        static_files::check_hashed_site(settings.leptos_options()).map_err(StartupError::Site)?;
         let db = db::connect_and_migrate(&settings.database).await.map_err(|source| {
             StartupError::Database { url: redact(&settings.database.url), source }
         })?;
@@ -195,10 +198,11 @@ fn router(
     let same_origin = csrf::SameOrigin::new(&settings.site.public_origin);
     let timeout = Duration::from_secs(settings.http.request_timeout_secs);
 
+    let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
     let router = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(move || health::ready(db.clone())))
-        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), static_files(&leptos_options));
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), static_files::service(&pkg_dir));
     national_node::routes::add(router, node)
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -219,19 +223,6 @@ fn router(
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(move |request, next| security_headers::apply(headers.clone(), request, next)))
         .layer(TraceLayer::new_for_http())
-}
-
-/// The WASM bundle, script and stylesheet: the brotli or gzip file made at
-/// build time (`cargo leptos build --release --precompress`) when the
-/// browser takes it, else the file (compressed on the fly by the layer).
-/// The names carry no hash, so browsers revalidate (`no-cache`: a 304 when
-/// unchanged, by `Last-Modified`).
-fn static_files(
-    options: &leptos::config::LeptosOptions,
-) -> tower_http::set_header::SetResponseHeader<tower_http::services::ServeDir, http::HeaderValue> {
-    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let files = tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip();
-    tower_http::set_header::SetResponseHeader::if_not_present(files, http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-cache"))
 }
 
 /// The URL without its password, for log lines.

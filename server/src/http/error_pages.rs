@@ -14,7 +14,7 @@ fn page(title: &str, text: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"pl\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} – eZUS</title><link rel=\"stylesheet\" href=\"/pkg/ezus.css\"></head>\
+         <title>{title} – eZUS</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
          <body><a class=\"skip-link\" href=\"#tresc\">Przejdź do treści</a>\
          <header class=\"site-header\"><div class=\"site-header__inner\">\
          <a class=\"site-header__brand\" href=\"/\"><span class=\"site-header__logo\" aria-hidden=\"true\">eZUS</span>\
@@ -24,7 +24,8 @@ fn page(title: &str, text: &str) -> String {
          </div></main>\
          <footer class=\"site-footer\"><div class=\"site-footer__inner\"><ul class=\"site-footer__links\">\
          <li><a href=\"/deklaracja-dostepnosci\">Deklaracja dostępności</a></li></ul></div></footer>\
-         </body></html>"
+         </body></html>",
+        css = super::static_files::stylesheet_href()
     )
 }
 

@@ -100,7 +100,7 @@ fn auto_post_page(form: &AutoPost, nonce: Option<&str>) -> (StatusCode, [(header
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Przechodzisz do login.gov.pl – eZUS</title>
-<link rel="stylesheet" href="/pkg/ezus.css">
+<link rel="stylesheet" href="{css}">
 </head>
 <body>
 <main id="tresc" class="site-main">
@@ -120,6 +120,7 @@ fn auto_post_page(form: &AutoPost, nonce: Option<&str>) -> (StatusCode, [(header
         action = escape(&form.action),
         request = escape(&form.saml_request),
         relay = escape(&form.relay_state),
+        css = crate::http::static_files::stylesheet_href(),
     );
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
 }

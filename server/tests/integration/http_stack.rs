@@ -134,22 +134,32 @@ on_both_databases! {
 #[tokio::test]
 async fn static_files_come_precompressed_when_built_so_and_are_revalidated() {
     use std::io::Write;
+    const HASHED: &str = "ezus.Qm9vLWJhci1iYXotcXV1eA.css";
+    const IMMUTABLE: &str = "public, max-age=31536000, immutable";
     let site = std::env::temp_dir().join(format!("ezus-site-{}", std::process::id()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/ezus.css"), "body{}").unwrap();
-    // A gzip file made "at build time", different from what on-the-fly
-    // compression of ezus.css would give: served as it is.
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(b"body{color:black}").unwrap();
-    let built = gz.finish().unwrap();
+    std::fs::write(site.join("pkg").join(HASHED), "main{}").unwrap();
+    // Gzip files made "at build time", different from what on-the-fly
+    // compression would give: served as they are.
+    let gzip = |text: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(text).unwrap();
+        gz.finish().unwrap()
+    };
+    let built = gzip(b"body{color:black}");
     std::fs::write(site.join("pkg/ezus.css.gz"), &built).unwrap();
+    let built_hashed = gzip(b"main{color:black}");
+    std::fs::write(site.join("pkg").join(format!("{HASHED}.gz")), &built_hashed).unwrap();
 
     let url = fresh_database(Backend::Sqlite).await.unwrap();
     let mut settings = test_settings(&url, false);
     settings.leptos.as_mut().unwrap().site_root = site.display().to_string().into();
-    let app = TestApp::spawn_with(settings).await;
+    let app = TestApp::spawn_with(settings.clone()).await;
+    let get = |path: &str| app.client.get(app.url(path));
 
-    let zipped = app.client.get(app.url("/pkg/ezus.css")).header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    // A name without a hash: revalidated on every use.
+    let zipped = get("/pkg/ezus.css").header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
     assert_eq!(zipped.status(), StatusCode::OK);
     assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
     assert_eq!(zipped.headers()[header::CACHE_CONTROL], "no-cache", "no hash in the name: revalidated");
@@ -157,16 +167,33 @@ async fn static_files_come_precompressed_when_built_so_and_are_revalidated() {
     let last_modified = zipped.headers()[header::LAST_MODIFIED].clone();
     assert_eq!(zipped.bytes().await.unwrap().as_ref(), built.as_slice());
 
-    let plain = app.client.get(app.url("/pkg/ezus.css")).send().await.unwrap();
+    let plain = get("/pkg/ezus.css").send().await.unwrap();
+    assert_eq!(plain.headers()[header::CACHE_CONTROL], "no-cache");
     assert_eq!(plain.text().await.unwrap(), "body{}");
-    let unchanged = app
-        .client
-        .get(app.url("/pkg/ezus.css"))
-        .header(header::IF_MODIFIED_SINCE, last_modified)
-        .send()
-        .await
-        .unwrap();
+    let unchanged = get("/pkg/ezus.css").header(header::IF_MODIFIED_SINCE, last_modified).send().await.unwrap();
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(unchanged.headers()[header::CACHE_CONTROL], "no-cache");
+
+    // A name with the build's hash: kept for a year, compressed or not.
+    let hashed = get(&format!("/pkg/{HASHED}")).header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(hashed.status(), StatusCode::OK);
+    assert_eq!(hashed.headers()[header::CACHE_CONTROL], IMMUTABLE, "a new build gives a new name");
+    assert_eq!(hashed.headers()[header::CONTENT_ENCODING], "gzip");
+    assert!(hashed.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+    assert_eq!(hashed.bytes().await.unwrap().as_ref(), built_hashed.as_slice());
+    let hashed_plain = get(&format!("/pkg/{HASHED}")).send().await.unwrap();
+    assert_eq!(hashed_plain.headers()[header::CACHE_CONTROL], IMMUTABLE);
+    assert_eq!(hashed_plain.text().await.unwrap(), "main{}");
+    // A hashed name that is not there (an older build's page): not kept.
+    let gone = get("/pkg/ezus.R29uZS1nb25lLWdvbmUtZ2.css").send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(gone.headers()[header::CACHE_CONTROL], "no-cache", "a 404 is never immutable");
+
+    // A server told that its site is hashed, without the hash list beside its
+    // binary, would write pages naming files that are not there: it refuses.
+    settings.leptos.as_mut().unwrap().hash_files = true;
+    let refused = ezus_server::startup::Application::build(settings).await.err().expect("refused to start");
+    assert!(refused.to_string().contains("hash-files"), "{refused}");
     let _ = std::fs::remove_dir_all(&site);
 }
 
