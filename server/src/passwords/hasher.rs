@@ -14,13 +14,12 @@
 use std::sync::Arc;
 
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version,
-    password_hash::SaltString,
+    Algorithm, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version, password_hash::SaltString,
 };
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Semaphore, oneshot};
 
-use super::normalise::NormalisedPassword;
+use super::{normalise::NormalisedPassword, wiped::Wiped};
 use crate::config::Argon2Settings;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +47,8 @@ pub struct Verification {
 
 #[derive(Clone)]
 pub struct PasswordHasher {
-    argon2: Argon2<'static>,
+    /// argon2id whose memory is wiped after each hash.
+    argon2: Wiped,
     params: Params,
     /// The only threads that ever hash.
     pool: Arc<rayon::ThreadPool>,
@@ -63,7 +63,7 @@ impl PasswordHasher {
     pub fn new(settings: &Argon2Settings) -> Result<Self, HashError> {
         let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
             .map_err(|e| HashError::Argon2(e.to_string()))?;
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let argon2 = Wiped::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let threads = match settings.max_concurrent {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             n => n,
@@ -142,7 +142,7 @@ impl PasswordHasher {
 
 const DUMMY_PASSWORD: &str = "eZUS dummy password: never anybody's";
 
-fn hash_now(argon2: &Argon2<'_>, password: &str) -> Result<String, HashError> {
+fn hash_now(argon2: &Wiped, password: &str) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| HashError::Random(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| HashError::Argon2(e.to_string()))?;

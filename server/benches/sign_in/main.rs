@@ -19,6 +19,11 @@
 //!   right-password sign-in's latency in the middle of the burst.
 //!
 //! Run: `cargo bench -p server --bench sign_in` (add `-- --quick` for fewer rounds).
+//! `./scripts/bench` runs it with `--hash-bound` and `--against`: the load
+//! for servers in processes of their own ([`external`]).
+
+mod external;
+mod people;
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +33,11 @@ use ezus_server::{
     passwords::{hasher::PasswordHasher, normalise::NormalisedPassword},
     startup::Application,
 };
+use people::{client_ip, full_sign_in, rand_suffix};
+
+/// The server's allocator (server/src/main.rs), so that memory is measured as it runs.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -81,18 +91,26 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The shipped Leptos.toml with dev mode on (its transports are the dev
+/// inbox), then production's settings where they matter.
+fn shipped_settings() -> Settings {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shipped = std::fs::read_to_string(root.join("Leptos.toml")).expect("Leptos.toml");
+    let mut settings = Settings::from_toml(&shipped.replace("dev_mode = false", "dev_mode = true"), "Leptos.toml").expect("Leptos.toml");
+    settings.site.dev_mode = false;
+    settings
+}
+
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 16 } else { 64 };
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    // The shipped file with dev mode on (its transports are the dev inbox),
-    // then production's settings where they matter.
-    let shipped = std::fs::read_to_string(root.join("Leptos.toml")).expect("Leptos.toml");
-    let mut settings = Settings::from_toml(&shipped.replace("dev_mode = false", "dev_mode = true"), "Leptos.toml").expect("Leptos.toml");
+    let mut settings = shipped_settings();
+    if let Some(mode) = external::mode(&std::env::args().collect::<Vec<_>>()) {
+        return external::run(mode, &settings).await;
+    }
     let db_file = std::env::temp_dir().join(format!("ezus-bench-{}.sqlite", std::process::id()));
     settings.database.url = format!("sqlite://{}?mode=rwc", db_file.display());
-    settings.site.dev_mode = false;
     // Each simulated client comes from its own address, so the per-address
     // throttle (a defence, not the subject here) never steps in.
     // (The benchmark's loopback is its trusted proxy.)
@@ -135,51 +153,30 @@ async fn main() {
     demo_data::load(&db, &hasher, demo_data::DEMO_PEOPLE).await.unwrap();
     // Real logins for the wrong-password rows, one wrong attempt each, so the
     // per-account throttle (a defence, not the subject) never steps in.
-    {
-        use sea_orm::{ActiveModelTrait, Set};
-        let hash = hasher.hash(&NormalisedPassword::new("Prawdziwe-Haslo-2024")).await.unwrap();
-        // The first 2 x rounds for the wrong-password rows, the next for full sign-ins.
-        for i in 0..rounds * 4 {
-            ezus_server::db::entities::person::ActiveModel {
-                login: Set(format!("bench{i}")),
-                password_hash: Set(hash.clone()),
-                pesel: Set(Some(valid_pesel(i))),
-                first_name: Set("Test".into()),
-                last_name: Set("Testowy".into()),
-                email: Set(format!("bench{i}@example.pl")),
-                phone: Set("+48600000000".into()),
-                recovery_channel: Set("email".into()),
-                profile_confirmed: Set(true),
-                created_at: Set(0),
-                password_changed_at: Set(0),
-                ..Default::default()
-            }
-            .insert(&db)
-            .await
-            .unwrap();
-        }
-    }
+    // The first 2 x rounds for the wrong-password rows, the next for full sign-ins.
+    people::add(&db, &hasher, 0, rounds * 4).await;
     let next_known = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let next_full = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(rounds * 2));
     let rss_started = peak_rss_kib();
 
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let origin = std::sync::Arc::new(base.clone());
     let health = {
         let (c, u) = (client.clone(), format!("{base}/healthz"));
         move || { let (c, u) = (c.clone(), u.clone()); async move { c.get(&u).send().await.unwrap().bytes().await.unwrap(); } }
     };
-    let sign_in = |login: Option<&'static str>, password: &'static str| {
-        let (c, u, origin) = (client.clone(), format!("{base}/api/zaloguj"), origin.clone());
+    // A wrong password: for `login`, or an unknown login when none.
+    let sign_in = |login: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>| {
+        let (c, base) = (client.clone(), base.clone());
         move || {
-            let (c, u, origin) = (c.clone(), u.clone(), origin.clone());
+            let (c, base) = (c.clone(), base.clone());
+            let login = match &login {
+                Some(next) => format!("bench{}", next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+                None => format!("nikt{}", rand_suffix()),
+            };
             async move {
-                let n = rand_suffix();
-                let login = login.map(str::to_owned).unwrap_or_else(|| format!("bench{n}"));
-                let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
-                let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie").header("origin", origin.as_str())
-                    .header("x-forwarded-for", client_ip)
-                    .form(&[("login", login.as_str()), ("password", password)]).send().await.unwrap();
+                let r = c.post(format!("{base}/api/zaloguj")).header("accept", "text/html").header("origin", base.as_str())
+                    .header("x-forwarded-for", client_ip())
+                    .form(&[("login", login.as_str()), ("password", "Dowolne-Haslo-123")]).send().await.unwrap();
                 assert_eq!(r.status(), 302);
             }
         }
@@ -194,36 +191,21 @@ async fn main() {
             println!("{:<34} {:>9.2} {:>9.2} {:>10.1} {:>11.1}x", format!("{name} ({concurrency})"), ms(f.p50), ms(f.p95), f.per_sec, ms(f.p50) / ms(baseline.p50));
         };
         line("GET /healthz [baseline]", &baseline);
-        let unknown = measure(rounds, concurrency, sign_in(None, "Dowolne-Haslo-123")).await;
+        let unknown = measure(rounds, concurrency, sign_in(None)).await;
         line("sign-in, unknown login", &unknown);
-        let wrong = {
-            let (c, u, next, origin) = (client.clone(), format!("{base}/api/zaloguj"), next_known.clone(), origin.clone());
-            measure(rounds, concurrency, move || {
-                let (c, u, origin) = (c.clone(), u.clone(), origin.clone());
-                let login = format!("bench{}", next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-                async move {
-                    let n = rand_suffix();
-                    let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
-                    let r = c.post(&u).header("accept", "text/html").header("referer", "http://x/logowanie").header("origin", origin.as_str())
-                        .header("x-forwarded-for", client_ip)
-                        .form(&[("login", login.as_str()), ("password", "Dowolne-Haslo-123")]).send().await.unwrap();
-                    assert_eq!(r.status(), 302);
-                }
-            })
-            .await
-        };
+        let wrong = measure(rounds, concurrency, sign_in(Some(next_known.clone()))).await;
         line("sign-in, wrong password", &wrong);
         // Full sign-ins, each by another person (no limit of one person's
         // codes steps in): password, the code read from the outbox, and on
         // to the portal. Only those that reached it count.
         let tally = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::<String, usize>::new()));
         let full = {
-            let (c, base, next, origin, db, tally) = (client.clone(), base.clone(), next_full.clone(), origin.clone(), db.clone(), tally.clone());
+            let (c, base, next, db, tally) = (client.clone(), base.clone(), next_full.clone(), db.clone(), tally.clone());
             measure(rounds, concurrency, move || {
-                let (c, base, origin, db, tally) = (c.clone(), base.clone(), origin.clone(), db.clone(), tally.clone());
+                let (c, base, db, tally) = (c.clone(), base.clone(), db.clone(), tally.clone());
                 let login = format!("bench{}", next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                 async move {
-                    let outcome = full_sign_in(&c, &base, &origin, &db, &login).await;
+                    let outcome = full_sign_in(&c, &base, &db, &login).await;
                     *tally.lock().unwrap().entry(outcome).or_default() += 1;
                 }
             })
@@ -244,64 +226,6 @@ async fn main() {
     let _ = std::fs::remove_file(&db_file);
 }
 
-/// One sign-in as a browser does it: the password, the code from the
-/// outbox, the portal. Returns where it ended ("portal", or the step and
-/// status that stopped it).
-async fn full_sign_in(c: &reqwest::Client, base: &str, origin: &str, db: &sea_orm::DatabaseConnection, login: &str) -> String {
-    use ezus_server::db::entities::outbox;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    let n = rand_suffix();
-    let client_ip = format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1);
-    let post = |path: &str, cookie: Option<String>, form: Vec<(&'static str, String)>| {
-        let mut r = c.post(format!("{base}{path}")).header("accept", "text/html").header("origin", origin).header("x-forwarded-for", client_ip.clone());
-        if let Some(cookie) = cookie {
-            r = r.header("cookie", cookie);
-        }
-        r.form(&form).send()
-    };
-    let session = |r: &reqwest::Response| {
-        r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.contains("ezus_session=")).map(|v| v.split(';').next().unwrap_or("").to_owned())
-    };
-    let place = |r: &reqwest::Response| r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let Ok(first) = post("/api/zaloguj", None, vec![("login", login.to_owned()), ("password", "Prawdziwe-Haslo-2024".to_owned())]).await else {
-        return "password: no answer".into();
-    };
-    if place(&first) != "/kod-weryfikacyjny" {
-        return format!("password: {} {}", first.status().as_u16(), place(&first));
-    }
-    let email = format!("{login}@example.pl");
-    let message = outbox::Entity::find()
-        .filter(outbox::Column::Recipient.eq(email))
-        .filter(outbox::Column::Purpose.eq("sign_in_code"))
-        .order_by_desc(outbox::Column::Id)
-        .one(db)
-        .await;
-    let Some(code) = message.ok().flatten().and_then(|m| m.body.split(|ch: char| !ch.is_ascii_digit()).find(|w| w.len() == 6).map(str::to_owned)) else {
-        return "code: not in the outbox".into();
-    };
-    let Ok(second) = post("/api/potwierdz-kod", session(&first), vec![("code", code)]).await else {
-        return "code: no answer".into();
-    };
-    match place(&second).as_str() {
-        "/portal" => "portal".into(),
-        other => format!("code: {} {other}", second.status().as_u16()),
-    }
-}
-
-fn rand_suffix() -> u64 {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).unwrap();
-    u64::from_le_bytes(b)
-}
-
-/// A valid PESEL for a generated person (born in January 1980).
-fn valid_pesel(i: usize) -> String {
-    let base = format!("8001{:02}{:04}", 1 + (i / 10_000) % 28, i % 10_000);
-    let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-    let sum: u32 = base.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
-    format!("{base}{}", (10 - sum % 10) % 10)
-}
-
 /// 64 sign-ins at once (unknown logins, each from its own address) against
 /// a second server with the shipped hashing queue, and one right-password
 /// sign-in in the middle of them.
@@ -316,7 +240,7 @@ async fn admission_burst(settings: &Settings, shipped_queue: usize, hasher: &Pas
     let db = ezus_server::db::connect(&settings.database.url, 4).await.unwrap();
     demo_data::load(&db, hasher, demo_data::DEMO_PEOPLE).await.unwrap();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let attempt = |login: String, password: &'static str, n: u64| {
+    let attempt = |login: String, password: &'static str| {
         let (client, base) = (client.clone(), base.clone());
         async move {
             let t = Instant::now();
@@ -324,7 +248,7 @@ async fn admission_burst(settings: &Settings, shipped_queue: usize, hasher: &Pas
                 .post(format!("{base}/api/zaloguj"))
                 .header("accept", "application/json")
                 .header("origin", base.as_str())
-                .header("x-forwarded-for", format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250 + 1))
+                .header("x-forwarded-for", client_ip())
                 .form(&[("login", login.as_str()), ("password", password)])
                 .send()
                 .await
@@ -334,9 +258,9 @@ async fn admission_burst(settings: &Settings, shipped_queue: usize, hasher: &Pas
         }
     };
     let started = Instant::now();
-    let burst: Vec<_> = (0..64).map(|i| tokio::spawn(attempt(format!("nikt{i}"), "Dowolne-Haslo-123", rand_suffix()))).collect();
+    let burst: Vec<_> = (0..64).map(|i| tokio::spawn(attempt(format!("nikt{i}"), "Dowolne-Haslo-123"))).collect();
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let honest = attempt("jkowalski".into(), "Kowalski-Haslo-2024", rand_suffix()).await;
+    let honest = attempt("jkowalski".into(), "Kowalski-Haslo-2024").await;
     let mut checked = Vec::new();
     let mut refused = Vec::new();
     for b in burst {
