@@ -16,7 +16,7 @@ async fn choose(app: &TestApp, endpoint: &str, page: &str, field: &str, value: &
 async fn portal_html(app: &TestApp, token: &str) -> String {
     let response = app.get("/portal", Some(token)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    response.text().await.unwrap()
+    without_markers(&response.text().await.unwrap())
 }
 
 /// Gives Anna a firm of her own and a proxy grant (in force) from the

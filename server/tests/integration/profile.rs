@@ -30,7 +30,7 @@ pub async fn newest(app: &TestApp, purpose: &str) -> outbox::Model {
 
 /// The text of the `<label>` of the field with this id.
 pub fn label_for(html: &str, id: &str) -> Option<String> {
-    html.split("<label").skip(1).find_map(|label| {
+    without_markers(html).split("<label").skip(1).find_map(|label| {
         let (tag, rest) = label.split_once('>')?;
         tag.contains(&format!(r#"for="{id}""#)).then(|| rest.split_once("</label>").map(|(text, _)| text.to_owned()))?
     })

@@ -279,6 +279,13 @@ impl TestApp {
     }
 }
 
+/// The page without Leptos's hydration markers (`<!>`, empty comments that
+/// a browser shows nothing of, placed between the parts of a view): what a
+/// test compares text in.
+pub fn without_markers(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
 pub fn location(response: &reqwest::Response) -> Option<String> {
     response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned())
 }
