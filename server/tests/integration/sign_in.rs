@@ -5,7 +5,6 @@ use sea_orm::{ConnectionTrait, Statement};
 use sha2::{Digest, Sha256};
 
 use crate::on_both_databases;
-use crate::support::without_markers;
 
 on_both_databases! {
     right_password_opens_a_session_and_shows_the_portal(app) {
