@@ -3,6 +3,7 @@
 //! the HTTP stack around them. See docs/architecture.md for the map.
 
 pub mod accounts;
+mod allocator;
 pub mod audit;
 pub mod cli;
 pub mod config;

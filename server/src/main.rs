@@ -8,13 +8,6 @@ use ezus_server::{
     telemetry,
 };
 
-/// jemalloc, not the system's malloc: glibc raises its mmap threshold to the
-/// size of a freed argon2 block (19 MiB) and from then on keeps such blocks in
-/// its per-thread arenas, so resident memory grew with every thread that had
-/// hashed and never came back down. docs/benchmarks.md, "Memory".
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     match cli::parse(std::env::args_os().skip(1)) {

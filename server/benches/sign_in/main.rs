@@ -35,10 +35,6 @@ use ezus_server::{
 };
 use people::{client_ip, full_sign_in, rand_suffix};
 
-/// The server's allocator (server/src/main.rs), so that memory is measured as it runs.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
