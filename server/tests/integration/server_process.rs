@@ -61,6 +61,9 @@ impl ServerProcess {
             .env("EZUS_CONFIG", root.join("Leptos.toml"))
             .env("LEPTOS_SITE_ROOT", root.join("target/site"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            // No hash list: ./scripts/test runs these before `cargo leptos
+            // build` writes one, and they fetch no page assets.
+            .env("LEPTOS_HASH_FILES", "false")
             .env("EZUS_DATABASE__URL", database_url)
             .env("EZUS_METRICS__LISTEN", "127.0.0.1:0")
             .env("EZUS_NATIONAL_NODE__ENABLED", "false")
