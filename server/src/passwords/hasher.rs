@@ -1,7 +1,8 @@
 //! argon2id hashing, off the async runtime, on a dedicated pool of a fixed
 //! number of threads, so a burst of sign-ins can neither stall the runtime
-//! nor grow memory: each hash takes `memory_kib` of RAM, and the allocator
-//! keeps that per thread, so memory is bounded by the pool's size, not by
+//! nor grow memory: each hash takes `memory_kib` of RAM (wiped after it,
+//! `wiped.rs`; given back a second later, `allocator.rs`), so memory is
+//! bounded by the pool's size, not by
 //! how many threads a burst would have started (tokio's blocking pool would
 //! start new ones: measured, 24 hashes two at a time left 400 MiB resident).
 //! The same pool runs the rules of a new password (zxcvbn), so they cannot
