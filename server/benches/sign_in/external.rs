@@ -85,7 +85,7 @@ async fn sign_ins(load: Load, settings: &Settings) {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let next = Arc::new(AtomicUsize::new(0));
     let tally = Arc::new(Mutex::new(BTreeMap::<String, usize>::new()));
-    let started = Instant::now();
+    let (started, cpu_before) = (Instant::now(), cpu_seconds());
     let workers: Vec<_> = (0..load.concurrency)
         .map(|_| {
             let (client, db, next, tally, urls) = (client.clone(), db.clone(), next.clone(), tally.clone(), load.urls.clone());
@@ -107,13 +107,28 @@ async fn sign_ins(load: Load, settings: &Settings) {
         worker.await.unwrap();
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     let tally = tally.lock().unwrap().clone();
     let reached = tally.get("portal").copied().unwrap_or(0);
     let others: Vec<String> = tally.iter().filter(|(k, _)| *k != "portal").map(|(k, v)| format!("{v}× {k}")).collect();
     println!(
-        "sign_ins reached={reached} total={} seconds={seconds:.2} per_sec={:.2} others={}",
+        "sign_ins reached={reached} total={} seconds={seconds:.2} per_sec={:.2} cpu_seconds={cpu:.2} others={}",
         load.sign_ins,
         reached as f64 / seconds,
         if others.is_empty() { "none".to_owned() } else { others.join("; ").replace(' ', "_") }
     );
+}
+
+/// CPU time this process has used (user + system), from /proc/self/stat.
+pub fn cpu_seconds() -> f64 {
+    process_cpu_seconds("self")
+}
+
+/// CPU time of a process (`self` or a pid), user + system, in seconds.
+pub fn process_cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    ticks / 100.0 // USER_HZ: 100 on Linux
 }
