@@ -120,13 +120,8 @@ async fn sign_ins(load: Load, settings: &Settings) {
 }
 
 /// CPU time this process has used (user + system), from /proc/self/stat.
-pub fn cpu_seconds() -> f64 {
-    process_cpu_seconds("self")
-}
-
-/// CPU time of a process (`self` or a pid), user + system, in seconds.
-pub fn process_cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
     let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
     let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
