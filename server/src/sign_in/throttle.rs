@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -154,9 +154,14 @@ impl SignInThrottle {
     /// delay is running and counts the attempt (starting the delay the new
     /// count earns), so parallel requests on any number of instances get
     /// at most the free allowance plus one checks before the delay holds.
+    /// Every key in one transaction (one synced commit): refused at any key,
+    /// the keys counted before it are rolled back with it. The keys come in
+    /// one order (account, then address) and the first statement writes, so
+    /// two reservations never wait on each other in a circle, and SQLite
+    /// never has to upgrade a read to a write.
     pub async fn reserve(&self, keys: &AttemptKeys) -> Result<Admission, BackendError> {
         let now = now_millis();
-        let mut counted: Vec<(&str, &ThrottlePolicy)> = Vec::new();
+        let txn = self.db.begin().await?;
         for (key, policy) in keys.all() {
             row::Entity::insert(row::ActiveModel {
                 key: Set(key.to_owned()),
@@ -165,7 +170,7 @@ impl SignInThrottle {
                 blocked_until: Set(0),
             })
             .on_conflict_do_nothing_on([row::Column::Key])
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
             // Forget an old window unless a delay is still running.
             row::Entity::update_many()
@@ -174,7 +179,7 @@ impl SignInThrottle {
                 .filter(row::Column::Key.eq(key))
                 .filter(row::Column::WindowStartedAt.lt(now - policy.window_ms))
                 .filter(row::Column::BlockedUntil.lte(now))
-                .exec(&self.db)
+                .exec(&txn)
                 .await?;
             let next = ExprTrait::add(Expr::col(row::Column::Failures), 1);
             let granted = row::Entity::update_many()
@@ -182,19 +187,17 @@ impl SignInThrottle {
                 .col_expr(row::Column::BlockedUntil, blocked_until_expr(policy, next, now, Expr::col(row::Column::BlockedUntil)))
                 .filter(row::Column::Key.eq(key))
                 .filter(row::Column::BlockedUntil.lte(now))
-                .exec(&self.db)
+                .exec(&txn)
                 .await?;
             if granted.rows_affected == 0 {
-                for (key, policy) in counted {
-                    self.uncount(key, policy).await?;
-                }
-                let blocked_until = row::Entity::find_by_id(key.to_owned()).one(&self.db).await?.map_or(now, |r| r.blocked_until);
+                let blocked_until = row::Entity::find_by_id(key.to_owned()).one(&txn).await?.map_or(now, |r| r.blocked_until);
+                txn.rollback().await?;
                 // "account", "client", or the recovery form's name.
                 crate::metrics::throttled(key.split(':').next().unwrap_or("other"));
                 return Ok(Admission::Wait { wait_ms: Ord::max(blocked_until - now, 1) });
             }
-            counted.push((key, policy));
         }
+        txn.commit().await?;
         Ok(Admission::Granted(Reserved { keys: keys.clone() }))
     }
 
@@ -207,42 +210,44 @@ impl SignInThrottle {
     /// address's count loses just this attempt: signing in to one's own
     /// account must not reset a spraying run.
     pub async fn succeeded(&self, reserved: Reserved) -> Result<(), BackendError> {
-        row::Entity::delete_by_id(reserved.keys.account.clone()).exec(&self.db).await?;
+        let txn = self.db.begin().await?;
+        row::Entity::delete_by_id(reserved.keys.account.clone()).exec(&txn).await?;
         if let Some(client) = reserved.keys.client.as_deref() {
-            self.uncount(client, &PER_CLIENT).await?;
+            uncount(&txn, client, &PER_CLIENT).await?;
         }
-        Ok(())
+        Ok(txn.commit().await?)
     }
 
     /// The attempt was never judged (the service failed or was overloaded):
     /// it is not counted.
     pub async fn release(&self, reserved: Reserved) -> Result<(), BackendError> {
+        let txn = self.db.begin().await?;
         for (key, policy) in reserved.keys.all() {
-            self.uncount(key, policy).await?;
+            uncount(&txn, key, policy).await?;
         }
-        Ok(())
+        Ok(txn.commit().await?)
     }
+}
 
-    /// Takes one attempt back: one failure fewer, and the delay no longer
-    /// than that count earns from now (none within the free allowance).
-    async fn uncount(&self, key: &str, policy: &ThrottlePolicy) -> Result<(), BackendError> {
-        let now = now_millis();
-        let fewer = Expr::col(row::Column::Failures).sub(1);
-        let until = blocked_until_expr(policy, fewer.clone(), now, Expr::value(0i64));
-        row::Entity::update_many()
-            .col_expr(row::Column::Failures, fewer)
-            .col_expr(
-                row::Column::BlockedUntil,
-                Expr::case(Expr::col(row::Column::BlockedUntil).lt(until.clone()), Expr::col(row::Column::BlockedUntil))
-                    .finally(until)
-                    .into(),
-            )
-            .filter(row::Column::Key.eq(key))
-            .filter(row::Column::Failures.gt(0))
-            .exec(&self.db)
-            .await?;
-        Ok(())
-    }
+/// Takes one attempt back: one failure fewer, and the delay no longer
+/// than that count earns from now (none within the free allowance).
+async fn uncount(db: &impl ConnectionTrait, key: &str, policy: &ThrottlePolicy) -> Result<(), BackendError> {
+    let now = now_millis();
+    let fewer = Expr::col(row::Column::Failures).sub(1);
+    let until = blocked_until_expr(policy, fewer.clone(), now, Expr::value(0i64));
+    row::Entity::update_many()
+        .col_expr(row::Column::Failures, fewer)
+        .col_expr(
+            row::Column::BlockedUntil,
+            Expr::case(Expr::col(row::Column::BlockedUntil).lt(until.clone()), Expr::col(row::Column::BlockedUntil))
+                .finally(until)
+                .into(),
+        )
+        .filter(row::Column::Key.eq(key))
+        .filter(row::Column::Failures.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

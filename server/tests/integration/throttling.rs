@@ -132,6 +132,12 @@ async fn behind_a_trusted_proxy_each_client_counts_under_its_own_address() {
     }
     let sprayer = attempt("203.0.113.1, 198.51.100.7".into(), "jkowalski".into(), "Kowalski-Haslo-2024").await;
     assert_eq!(sprayer, reqwest::StatusCode::TOO_MANY_REQUESTS, "still counted under 198.51.100.7");
+    // Refused at its address, an attempt is not counted against the account
+    // either: the blocked sprayer cannot slow the owner down (10 > 5 free).
+    for n in 0..10 {
+        let refused = attempt("203.0.113.1, 198.51.100.7".into(), "jkowalski".into(), "zle-haslo-12345").await;
+        assert_eq!(refused, reqwest::StatusCode::TOO_MANY_REQUESTS, "refused attempt {n}");
+    }
     // Someone else behind the same proxy signs in normally.
     let other = attempt("192.0.2.44".into(), "jkowalski".into(), "Kowalski-Haslo-2024").await;
     assert_eq!(other, reqwest::StatusCode::OK);
