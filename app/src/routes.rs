@@ -37,6 +37,7 @@ pub const DEV_INBOX: &str = "/dev/skrzynka";
 pub fn path_of(step: crate::ports::NextStep) -> &'static str {
     match step {
         crate::ports::NextStep::Portal => PORTAL,
+        crate::ports::NextStep::Profile => PROFILE,
         crate::ports::NextStep::ChangePassword => CHANGE_PASSWORD,
         crate::ports::NextStep::EnterCode => VERIFY_CODE,
         crate::ports::NextStep::ChooseAccount => CHOOSE_ACCOUNT,

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   ANNA,
   MSG_COMMON,
@@ -67,6 +67,11 @@ async function signInPastTheCode(page: Page) {
 a11yTest('anowak types her code, must then replace her short password before anything else, and the old one stops working', async ({
   page,
 }) => {
+  // The longest journey of the suite: two sign-ins, seven submissions of the
+  // form, six axe checks and (with JavaScript) typing, each page a lazy route
+  // fetched on first use. It took 20-30 s on a quiet machine, over the default
+  // 30 s on a loaded CI machine; the time limit is no protection of anything.
+  test.slow();
   await signInPastTheCode(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zmień hasło');
   await expect(page).toHaveTitle('Zmień hasło – eZUS');

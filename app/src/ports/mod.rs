@@ -51,6 +51,9 @@ use crate::errors::AppError;
 pub enum NextStep {
     /// Signed in, working in an account (and role).
     Portal,
+    /// Signed in: the profile's data (e.g. a contact change that is no
+    /// longer pending: confirmed, cancelled or expired).
+    Profile,
     /// The password was right: confirm with the code sent by the recovery channel.
     EnterCode,
     /// Signed in with several accounts on offer: choose one.

@@ -181,7 +181,7 @@ impl ProfilePort for ProfileService {
         let change = contact_change::pending(&self.db, person.id)
             .await
             .map_err(|e| unavailable("reading the change", e))?
-            .ok_or(SessionRefusal::StepPending(NextStep::Portal))?;
+            .ok_or(SessionRefusal::StepPending(NextStep::Profile))?;
         let (channel, recipient) = proof_destination(&person, &change);
         let masked = match channel {
             Channel::Sms => codes::mask_phone(&recipient),

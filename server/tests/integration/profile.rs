@@ -113,6 +113,8 @@ on_both_databases! {
             .await;
         assert_eq!(location(&response).as_deref(), Some("/profil?zmieniono=1"));
         let token = session_cookie(&response, app.cookie_name).expect("a new token: the change is a step up");
+        // Nothing is pending any more: the page of the codes leads back to the profile.
+        assert_eq!(location(&app.get("/profil/potwierdz", Some(&token)).await).as_deref(), Some("/profil"));
 
         let notice = newest(&app, "contact_changed").await;
         assert_eq!(notice.recipient, JAN.email, "the old channel hears of it");
