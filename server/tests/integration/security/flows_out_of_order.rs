@@ -56,8 +56,8 @@ fn expected_page(holder: Holder, page: &str) -> Option<&'static str> {
         _ => None,
     };
     match (holder, page) {
-        // No contact change pending: back to the portal (which sends on to the step).
-        (_, "/profil/potwierdz") if matches!(holder, ChoosingAccount | ChoosingRole | InPortal) => Some("/portal"),
+        // No contact change pending: back to the profile (open to them all).
+        (_, "/profil/potwierdz") if matches!(holder, ChoosingAccount | ChoosingRole | InPortal) => Some("/profil"),
         (ChoosingAccount | ChoosingRole | InPortal, "/wybierz-konto" | "/profil") => None,
         (ChoosingRole | InPortal, "/wybierz-role") => None,
         (_, "/logowanie") => signed_in_home,
