@@ -108,6 +108,7 @@ impl SmtpMailer {
             .parse()
             .map_err(|e| TransportError::Invalid(format!("recipient address: {e}")))?;
         Message::builder()
+            .message_id(Some(message_id(message, &self.from)))
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone().unwrap_or_default())
@@ -115,6 +116,17 @@ impl SmtpMailer {
             .body(message.body.clone())
             .map_err(|e| TransportError::Invalid(e.to_string()))
     }
+}
+
+/// The `Message-ID` of an outbox row's e-mail (RFC 5322 asks for one, and
+/// lettre's builder adds none of its own): the same at every delivery of
+/// that row. Delivery is at least once (an instance that dies between the
+/// relay's "accepted" and the database's "sent" leaves the row to be sent
+/// again), and a mailbox that deduplicates by `Message-ID` then shows the
+/// second copy as the same message. The row's time keeps two databases'
+/// row numbers (a test system's and production's) from ever meeting.
+fn message_id(message: &outbox::Model, from: &Mailbox) -> String {
+    format!("<ezus.{}.{}@{}>", message.id, message.created_at, from.email.domain())
 }
 
 #[async_trait]
@@ -186,5 +198,64 @@ impl Transport for HttpSmsGateway {
 
     fn name(&self) -> &'static str {
         "http_sms"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailer() -> SmtpMailer {
+        let settings = NotificationSettings {
+            email_transport: crate::config::EmailTransport::Smtp,
+            sms_transport: crate::config::SmsTransport::DevInbox,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 2525,
+            smtp_tls: SmtpTls::None,
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            mail_from: "eZUS <no-reply@zus.pl>".into(),
+            sms_gateway_url: String::new(),
+            sms_gateway_token: String::new(),
+            poll_interval_ms: 1000,
+        };
+        SmtpMailer::new(&settings).unwrap()
+    }
+
+    fn row(id: i32, created_at: i64) -> outbox::Model {
+        outbox::Model {
+            id,
+            channel: "email".into(),
+            recipient: "jan.kowalski@example.pl".into(),
+            subject: Some("Kod weryfikacyjny".into()),
+            body: "Twój kod: 123456".into(),
+            purpose: "sign_in_code".into(),
+            created_at,
+            attempts: 0,
+            next_attempt_at: created_at,
+            sent_at: None,
+            last_error: None,
+            claimed_until: None,
+            expires_at: None,
+            expired_at: None,
+        }
+    }
+
+    fn message_id_of(mailer: &SmtpMailer, message: &outbox::Model) -> String {
+        let formatted = String::from_utf8(mailer.email(message).unwrap().formatted()).unwrap();
+        let line = formatted.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).expect("a Message-ID header");
+        line.split_once(':').unwrap().1.trim().to_owned()
+    }
+
+    #[test]
+    fn an_email_sent_again_carries_the_same_message_id_and_another_row_another() {
+        let mailer = mailer();
+        let first = message_id_of(&mailer, &row(41, 1_764_000_000_000));
+        assert_eq!(first, "<ezus.41.1764000000000@zus.pl>");
+        // A second delivery of the same row (after a crash) is the same message…
+        assert_eq!(message_id_of(&mailer, &row(41, 1_764_000_000_000)), first);
+        // …and no other row's: another number, or the same number in another database.
+        assert_ne!(message_id_of(&mailer, &row(42, 1_764_000_000_000)), first);
+        assert_ne!(message_id_of(&mailer, &row(41, 1_764_000_000_001)), first);
     }
 }

@@ -131,6 +131,9 @@ on_both_databases_without_server! {
         assert_eq!(mail.body.trim_end(), BODY_PL.trim_end());
 
         let row = only(&db).await;
+        // Named after its row: a second delivery of it would be the same message.
+        let message_id = format!("<ezus.{}.{}@zus.pl>", row.id, row.created_at);
+        assert_eq!(mail.header("Message-ID"), Some(message_id.as_str()));
         assert!(row.sent_at.is_some());
         assert_eq!((row.attempts, row.last_error, row.claimed_until), (1, None, None));
         // Sent is sent: the next pass sends nothing again.
