@@ -118,15 +118,23 @@ impl SmtpMailer {
     }
 }
 
+/// What names an outbox row at the receiving end: the same at every delivery
+/// of the row, so that a repeat can be recognised. Delivery is at least once
+/// (an instance that dies between the gateway's "accepted" and the
+/// database's "sent" leaves the row to be sent again). The row's time beside
+/// its number keeps two databases' rows from ever sharing a name — a test
+/// system's and production's on one gateway account, or a database restored
+/// from a backup, whose numbers start again: a gateway that drops repeats
+/// would otherwise drop a new person's code.
+pub fn delivery_reference(message: &outbox::Model) -> String {
+    format!("{}.{}", message.id, message.created_at)
+}
+
 /// The `Message-ID` of an outbox row's e-mail (RFC 5322 asks for one, and
-/// lettre's builder adds none of its own): the same at every delivery of
-/// that row. Delivery is at least once (an instance that dies between the
-/// relay's "accepted" and the database's "sent" leaves the row to be sent
-/// again), and a mailbox that deduplicates by `Message-ID` then shows the
-/// second copy as the same message. The row's time keeps two databases'
-/// row numbers (a test system's and production's) from ever meeting.
+/// lettre's builder adds none of its own): a mailbox that deduplicates by it
+/// shows a repeat as the same message.
 fn message_id(message: &outbox::Model, from: &Mailbox) -> String {
-    format!("<ezus.{}.{}@{}>", message.id, message.created_at, from.email.domain())
+    format!("<ezus.{}@{}>", delivery_reference(message), from.email.domain())
 }
 
 #[async_trait]
@@ -158,7 +166,7 @@ pub struct HttpSmsGateway {
 struct SmsRequest<'a> {
     to: &'a str,
     text: &'a str,
-    /// The outbox id: lets the gateway recognise a repeated delivery.
+    /// [`delivery_reference`]: lets the gateway recognise a repeated delivery.
     reference: String,
 }
 
@@ -178,7 +186,7 @@ impl HttpSmsGateway {
 #[async_trait]
 impl Transport for HttpSmsGateway {
     async fn send(&self, message: &outbox::Model) -> Result<(), TransportError> {
-        let request = SmsRequest { to: &message.recipient, text: &message.body, reference: message.id.to_string() };
+        let request = SmsRequest { to: &message.recipient, text: &message.body, reference: delivery_reference(message) };
         let response = self
             .client
             .post(self.url.clone())

@@ -332,6 +332,12 @@ impl Drop for FakeRangeApi {
     }
 }
 
+/// What names an outbox row at the gateway and in an e-mail's `Message-ID`,
+/// as docs/sms-gateway.md documents it: its number and its time.
+pub fn reference_of(row: &ezus_server::db::entities::outbox::Model) -> String {
+    format!("{}.{}", row.id, row.created_at)
+}
+
 pub fn sha1_hex(password: &str) -> String {
     use sha1::{Digest, Sha1};
     Sha1::digest(password.as_bytes()).iter().map(|b| format!("{b:02X}")).collect()

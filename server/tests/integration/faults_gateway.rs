@@ -16,7 +16,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::{
     crowd::code_in,
-    fake_gateways::{SmsGateway, SmtpReceiver},
+    fake_gateways::{SmsGateway, SmtpReceiver, reference_of},
     support::*,
 };
 
@@ -87,7 +87,7 @@ async fn the_code_waits_for_the_gateway_and_goes_once(backend: Backend) {
     let accepted = gateway.accepted();
     assert_eq!(accepted.len(), 1, "exactly one SMS reached the phone: {accepted:?}");
     assert_eq!(accepted[0].json["to"], ewa.phone);
-    assert_eq!(accepted[0].json["reference"], both[1].id.to_string(), "the new code's message");
+    assert_eq!(accepted[0].json["reference"], reference_of(&both[1]), "the new code's message");
     let after = messages(&app).await;
     assert!(after[1].sent_at.is_some());
     assert_eq!(after[0].sent_at, None, "the replaced one never goes");

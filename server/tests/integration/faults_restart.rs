@@ -26,7 +26,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Pag
 
 use crate::{
     crowd::{self, CROWD_PASSWORD, Member},
-    fake_gateways::{ParsedMail, SmsGateway, SmtpReceiver},
+    fake_gateways::{ParsedMail, SmsGateway, SmtpReceiver, reference_of},
     server_process::{ServerProcess, free_port, fresh_sqlite_file, remove_sqlite},
     support::test_settings,
 };
@@ -241,7 +241,7 @@ async fn after_a_sigkill_under_load_no_message_is_lost_or_doubled_and_sessions_g
     let sms_rows: Vec<&outbox::Model> = rows.iter().filter(|m| m.channel == "sms").collect();
     assert_eq!(references.len(), sms_rows.len(), "every SMS reached the gateway");
     for row in &sms_rows {
-        let times = references.get(&row.id.to_string()).copied().unwrap_or(0);
+        let times = references.get(&reference_of(row)).copied().unwrap_or(0);
         let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
         assert!((1..=most).contains(&times), "SMS {} delivered {times} times", row.id);
     }

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use tokio::net::TcpListener;
 
-use crate::fake_gateways::{ParsedMail, SmsGateway, SmtpReceiver};
+use crate::fake_gateways::{ParsedMail, SmsGateway, SmtpReceiver, reference_of};
 use crate::support::*;
 
 const TOKEN: &str = "gateway-token-123";
@@ -132,7 +132,7 @@ on_both_databases_without_server! {
 
         let row = only(&db).await;
         // Named after its row: a second delivery of it would be the same message.
-        let message_id = format!("<ezus.{}.{}@zus.pl>", row.id, row.created_at);
+        let message_id = format!("<ezus.{}@zus.pl>", reference_of(&row));
         assert_eq!(mail.header("Message-ID"), Some(message_id.as_str()));
         assert!(row.sent_at.is_some());
         assert_eq!((row.attempts, row.last_error, row.claimed_until), (1, None, None));
@@ -156,7 +156,7 @@ on_both_databases_without_server! {
         assert_eq!(requests[0].json, serde_json::json!({
             "to": "+48600100200",
             "text": "eZUS: Twój kod logowania to 481516. Nie podawaj go nikomu.",
-            "reference": row.id.to_string(),
+            "reference": reference_of(&row),
         }));
         assert!(row.sent_at.is_some());
         assert_eq!(row.attempts, 1);
@@ -199,7 +199,7 @@ on_both_databases_without_server! {
         assert!(row.sent_at.is_some());
         assert_eq!(row.attempts, 3);
         assert_eq!(gateway.accepted().len(), 1);
-        assert_eq!(gateway.accepted()[0].json["reference"], row.id.to_string());
+        assert_eq!(gateway.accepted()[0].json["reference"], reference_of(&row));
 
         make_due(&db, row).await;
         assert_eq!(worker.deliver_due().await.unwrap(), 0);
@@ -283,7 +283,7 @@ on_both_databases_without_server! {
         for row in rows {
             assert!(row.sent_at.is_some(), "{row:?}");
             assert_eq!(row.attempts, 1, "{row:?}");
-            assert_eq!(per_reference.get(&row.id.to_string()), Some(&1), "{row:?}");
+            assert_eq!(per_reference.get(&reference_of(&row)), Some(&1), "{row:?}");
         }
         assert_eq!(requests.len(), MESSAGES);
     }
