@@ -245,6 +245,21 @@ async fn after_a_sigkill_under_load_no_message_is_lost_or_doubled_and_sessions_g
         let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
         assert!((1..=most).contains(&times), "SMS {} delivered {times} times", row.id);
     }
+    // The same for the e-mails, by the reference in their Message-ID: a
+    // doubled e-mail is the same message twice, never two messages.
+    let mut mail_references: BTreeMap<String, usize> = BTreeMap::new();
+    for mail in smtp.received() {
+        let id = ParsedMail::parse(&mail.data).header("Message-ID").expect("a Message-ID").to_owned();
+        let reference = id.trim_start_matches("<ezus.").split('@').next().unwrap_or_default().to_owned();
+        *mail_references.entry(reference).or_default() += 1;
+    }
+    let email_rows: Vec<&outbox::Model> = rows.iter().filter(|m| m.channel == "email").collect();
+    assert_eq!(mail_references.len(), email_rows.len(), "every e-mail reached the relay, each under its own Message-ID");
+    for row in &email_rows {
+        let times = mail_references.get(&reference_of(row)).copied().unwrap_or(0);
+        let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
+        assert!((1..=most).contains(&times), "e-mail {} delivered {times} times", row.id);
+    }
     let by_recipient = delivered(&smtp, &sms);
     let mut doubled = 0;
     for row in rows.iter().filter(|m| m.channel == "email") {
