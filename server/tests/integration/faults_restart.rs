@@ -78,6 +78,23 @@ fn location_of(response: &reqwest::Response) -> String {
 
 /// The codes each recipient was sent, as the gateways received them (a
 /// message delivered twice appears twice).
+/// Every outbox row of `channel` reached its gateway under its own
+/// reference (as `received` lists them): once, or twice if it was in
+/// doubt at the kill — never under another name.
+fn each_delivered_once(rows: &[outbox::Model], channel: &str, received: Vec<String>, in_doubt: &BTreeSet<i32>) {
+    let mut references: BTreeMap<String, usize> = BTreeMap::new();
+    for reference in received {
+        *references.entry(reference).or_default() += 1;
+    }
+    let channel_rows: Vec<&outbox::Model> = rows.iter().filter(|m| m.channel == channel).collect();
+    assert_eq!(references.len(), channel_rows.len(), "every {channel} message reached its gateway under its own reference");
+    for row in channel_rows {
+        let times = references.get(&reference_of(row)).copied().unwrap_or(0);
+        let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
+        assert!((1..=most).contains(&times), "{channel} message {} delivered {times} times", row.id);
+    }
+}
+
 fn delivered(smtp: &SmtpReceiver, sms: &SmsGateway) -> HashMap<String, Vec<String>> {
     let mut by_recipient: HashMap<String, Vec<String>> = HashMap::new();
     for mail in smtp.received() {
@@ -234,32 +251,19 @@ async fn after_a_sigkill_under_load_no_message_is_lost_or_doubled_and_sessions_g
     let rows = outbox::Entity::find().all(&db).await.unwrap();
     assert_eq!(codes as usize, rows.len(), "one message for each code issued");
     assert!(rows.iter().all(|m| m.sent_at.is_some() && m.expired_at.is_none()));
-    let mut references: BTreeMap<String, usize> = BTreeMap::new();
-    for request in sms.accepted() {
-        *references.entry(request.json["reference"].as_str().unwrap().to_owned()).or_default() += 1;
-    }
-    let sms_rows: Vec<&outbox::Model> = rows.iter().filter(|m| m.channel == "sms").collect();
-    assert_eq!(references.len(), sms_rows.len(), "every SMS reached the gateway");
-    for row in &sms_rows {
-        let times = references.get(&reference_of(row)).copied().unwrap_or(0);
-        let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
-        assert!((1..=most).contains(&times), "SMS {} delivered {times} times", row.id);
-    }
+    let sms_references = sms.accepted().iter().map(|r| r.json["reference"].as_str().unwrap().to_owned()).collect();
+    each_delivered_once(&rows, "sms", sms_references, &in_doubt);
     // The same for the e-mails, by the reference in their Message-ID: a
     // doubled e-mail is the same message twice, never two messages.
-    let mut mail_references: BTreeMap<String, usize> = BTreeMap::new();
-    for mail in smtp.received() {
-        let id = ParsedMail::parse(&mail.data).header("Message-ID").expect("a Message-ID").to_owned();
-        let reference = id.trim_start_matches("<ezus.").split('@').next().unwrap_or_default().to_owned();
-        *mail_references.entry(reference).or_default() += 1;
-    }
-    let email_rows: Vec<&outbox::Model> = rows.iter().filter(|m| m.channel == "email").collect();
-    assert_eq!(mail_references.len(), email_rows.len(), "every e-mail reached the relay, each under its own Message-ID");
-    for row in &email_rows {
-        let times = mail_references.get(&reference_of(row)).copied().unwrap_or(0);
-        let most = if in_doubt.contains(&row.id) { 2 } else { 1 };
-        assert!((1..=most).contains(&times), "e-mail {} delivered {times} times", row.id);
-    }
+    let mail_references = smtp
+        .received()
+        .iter()
+        .map(|mail| {
+            let id = ParsedMail::parse(&mail.data).header("Message-ID").expect("a Message-ID").to_owned();
+            id.trim_start_matches("<ezus.").split('@').next().unwrap_or_default().to_owned()
+        })
+        .collect();
+    each_delivered_once(&rows, "email", mail_references, &in_doubt);
     let by_recipient = delivered(&smtp, &sms);
     let mut doubled = 0;
     for row in rows.iter().filter(|m| m.channel == "email") {
